@@ -1,0 +1,285 @@
+// The fast path: canonical form of the document subset "apex element and all its descendants, minus
+// one excluded subtree" — what every same-document `URI="#id"` Reference and every SignedInfo needs.
+//
+// In such a subset every element except the apex has its parent in the output, which keeps the rules
+// local: namespace state flows from parent to child, and only the apex looks at its ancestors (once).
+// Namespace state is a Map per element, shared with the parent unless the element changes it
+// (copy-on-write); SAML elements rarely declare namespaces, so most elements allocate nothing.
+
+import type { CharacterData, Element, Node, ProcessingInstruction } from '@xmldom/xmldom';
+import { escapeText } from './escape.js';
+import {
+  type AttrLike,
+  type NsMap,
+  CDATA_SECTION_NODE,
+  COMMENT_NODE,
+  ELEMENT_NODE,
+  PROCESSING_INSTRUCTION_NODE,
+  TEXT_NODE,
+  XML_NS,
+  XMLNS_NS,
+  declaredPrefix,
+  renderAttrs,
+  renderNsDecls,
+  renderPI,
+  sortAttrs,
+  unsupportedNode,
+} from './shared.js';
+import { fixupXmlBase } from './xmlbase.js';
+
+/**
+ * Which xml:* attributes an element whose parent is omitted takes over from its ancestors:
+ * none (exclusive c14n), every attribute in the xml namespace (Canonical XML 1.0), or xml:lang and
+ * xml:space plus the xml:base fix-up (Canonical XML 1.1, which does not inherit xml:id).
+ */
+export type XmlInherit = typeof XML_INHERIT_NONE | typeof XML_INHERIT_ALL | typeof XML_INHERIT_C14N11;
+export const XML_INHERIT_NONE = 0;
+export const XML_INHERIT_ALL = 1;
+export const XML_INHERIT_C14N11 = 2;
+
+export interface SubtreeMode {
+  readonly exclusive: boolean;
+  readonly comments: boolean;
+  readonly xmlInherit: XmlInherit;
+  /** Exclusive only: PrefixList with '#default' already mapped to ''; null when empty. */
+  readonly prefixList: readonly string[] | null;
+}
+
+interface State {
+  out: string;
+  readonly comments: boolean;
+  readonly exclude: Node | null;
+  readonly prefixList: readonly string[] | null;
+}
+
+/** What the apex learns from one walk over its ancestors. */
+interface ApexContext {
+  /** Namespaces in scope at the apex's parent (nearest declaration wins). */
+  readonly inScope: NsMap;
+  /** xml:* attributes to merge into the apex's attribute axis (already filtered against its own). */
+  readonly xmlAttrs: AttrLike[];
+  /** C14N 1.1: xml:base values of the ancestors, outermost first (empty: no fix-up). */
+  readonly bases: string[];
+}
+
+function walkAncestors(apex: Element, wantNs: boolean, xmlInherit: XmlInherit): ApexContext {
+  const inScope: NsMap = new Map();
+  const nearest = new Map<string, AttrLike>();
+  const innerToOuter: string[] = [];
+  for (let a = apex.parentNode; a !== null && a.nodeType === ELEMENT_NODE; a = a.parentNode) {
+    const attrs = (a as Element).attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      const attr = attrs[i]!;
+      const ns = attr.namespaceURI;
+      if (ns === XMLNS_NS) {
+        if (wantNs) {
+          const p = declaredPrefix(attr);
+          if (!inScope.has(p)) inScope.set(p, attr.value);
+        }
+      } else if (ns === XML_NS && xmlInherit !== XML_INHERIT_NONE) {
+        const local = attr.localName ?? '';
+        if (xmlInherit === XML_INHERIT_C14N11) {
+          if (local === 'base') {
+            innerToOuter.push(attr.value);
+            continue;
+          }
+          if (local !== 'lang' && local !== 'space') continue;
+        }
+        if (!nearest.has(local)) nearest.set(local, attr);
+      }
+    }
+  }
+  const xmlAttrs: AttrLike[] = [];
+  if (nearest.size > 0) {
+    // The apex's own attribute of the same name wins over any inherited one.
+    const own = apex.attributes;
+    for (let i = 0; i < own.length; i++) {
+      const attr = own[i]!;
+      if (attr.namespaceURI === XML_NS) nearest.delete(attr.localName ?? '');
+    }
+    for (const attr of nearest.values()) xmlAttrs.push(attr);
+  }
+  return { inScope, xmlAttrs, bases: innerToOuter.reverse() };
+}
+
+function renderLeaf(st: State, node: Node): void {
+  switch (node.nodeType) {
+    case TEXT_NODE:
+    case CDATA_SECTION_NODE:
+      st.out += escapeText((node as CharacterData).data);
+      return;
+    case COMMENT_NODE:
+      if (st.comments) st.out += '<!--' + (node as CharacterData).data + '-->';
+      return;
+    case PROCESSING_INSTRUCTION_NODE:
+      st.out += renderPI((node as ProcessingInstruction).target, (node as ProcessingInstruction).data);
+      return;
+    default:
+      unsupportedNode(node);
+  }
+}
+
+/**
+ * Exclusive c14n of one element. `rendered` holds what output ancestors rendered; `inScope` the
+ * namespaces in scope at the parent, tracked only when a PrefixList needs them (null otherwise).
+ */
+function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap | null): void {
+  const name = el.nodeName;
+  const attrs = el.attributes;
+  const n = attrs.length;
+  let regular: AttrLike[] | null = null;
+  let scope = inScope;
+  let decls: string[] | null = null;
+
+  // Visibly utilized: the element's own prefix (or the default namespace) …
+  const ep = el.prefix ?? '';
+  const eu = el.namespaceURI ?? '';
+  if ((rendered.get(ep) ?? '') !== eu) decls = [ep, eu];
+
+  // … and the prefix of every prefixed attribute except xml:*.
+  for (let i = 0; i < n; i++) {
+    const a = attrs[i]!;
+    if (a.namespaceURI === XMLNS_NS) {
+      if (inScope !== null) {
+        if (scope === inScope) scope = new Map(inScope);
+        scope!.set(declaredPrefix(a), a.value);
+      }
+      continue;
+    }
+    if (regular === null) regular = [a];
+    else regular.push(a);
+    const ap = a.prefix;
+    if (ap && ap !== 'xml') {
+      const au = a.namespaceURI ?? '';
+      if ((rendered.get(ap) ?? '') !== au && !hasPrefix(decls, ap)) {
+        if (decls === null) decls = [ap, au];
+        else decls.push(ap, au);
+      }
+    }
+  }
+
+  // PrefixList prefixes follow the inclusive rule. In a subtree every output parent is the real parent,
+  // and by induction `rendered` equals the parent's in-scope value for these prefixes, so comparing
+  // against `rendered` is that rule.
+  const list = st.prefixList;
+  if (list !== null && scope !== null) {
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      const u = scope.get(p) ?? '';
+      if (u === '' && p !== '') continue;
+      if ((rendered.get(p) ?? '') !== u && !hasPrefix(decls, p)) {
+        if (decls === null) decls = [p, u];
+        else decls.push(p, u);
+      }
+    }
+  }
+
+  let childRendered = rendered;
+  let out = '<' + name;
+  if (decls !== null) {
+    childRendered = new Map(rendered);
+    for (let i = 0; i < decls.length; i += 2) childRendered.set(decls[i]!, decls[i + 1]!);
+    out += renderNsDecls(decls);
+  }
+  if (regular !== null) {
+    sortAttrs(regular);
+    out += renderAttrs(regular);
+  }
+  st.out += out + '>';
+
+  const exclude = st.exclude;
+  for (let c = el.firstChild; c !== null; c = c.nextSibling) {
+    if (c === exclude) continue;
+    if (c.nodeType === ELEMENT_NODE) renderExclusive(st, c as Element, childRendered, scope);
+    else renderLeaf(st, c);
+  }
+  st.out += '</' + name + '>';
+}
+
+function hasPrefix(flat: string[] | null, p: string): boolean {
+  if (flat === null) return false;
+  for (let i = 0; i < flat.length; i += 2) if (flat[i] === p) return true;
+  return false;
+}
+
+/**
+ * Inclusive c14n (1.0 and 1.1) of one element. `parentScope` is the parent's in-scope namespaces, which
+ * in a subtree are exactly the namespace nodes the output parent has. `apex` is set only for the apex.
+ */
+function renderInclusive(st: State, el: Element, parentScope: NsMap, apex: ApexContext | null, xmlInherit: XmlInherit): void {
+  const name = el.nodeName;
+  const attrs = el.attributes;
+  const n = attrs.length;
+  let regular: AttrLike[] | null = null;
+  let scope = parentScope;
+  let decls: string[] | null = null;
+  let ownBase: AttrLike | null = null;
+
+  for (let i = 0; i < n; i++) {
+    const a = attrs[i]!;
+    if (a.namespaceURI === XMLNS_NS) {
+      const p = declaredPrefix(a);
+      const u = a.value;
+      if (scope === parentScope) scope = new Map(parentScope);
+      scope.set(p, u);
+      // An equal binding in the parent makes the declaration superfluous; xmlns="" only survives when
+      // it undoes a non-empty default. The xml prefix is never rendered; `xmlns:p=""` has no
+      // namespace node.
+      if (apex === null && p !== 'xml' && (u !== '' || p === '') && (parentScope.get(p) ?? '') !== u) {
+        if (decls === null) decls = [p, u];
+        else decls.push(p, u);
+      }
+      continue;
+    }
+    if (apex !== null && xmlInherit === XML_INHERIT_C14N11 && apex.bases.length > 0 && a.namespaceURI === XML_NS && a.localName === 'base') {
+      ownBase = a;
+      continue;
+    }
+    if (regular === null) regular = [a];
+    else regular.push(a);
+  }
+
+  if (apex !== null) {
+    // The apex has no output parent: every namespace node in scope is rendered.
+    decls = [];
+    for (const [p, u] of scope) if (u !== '' && p !== 'xml') decls.push(p, u);
+    if (apex.xmlAttrs.length > 0 || apex.bases.length > 0) {
+      regular = regular === null ? [] : regular;
+      for (let i = 0; i < apex.xmlAttrs.length; i++) regular.push(apex.xmlAttrs[i]!);
+      if (apex.bases.length > 0) {
+        const value = fixupXmlBase(apex.bases, ownBase === null ? undefined : ownBase.value);
+        if (value !== '') regular.push({ name: 'xml:base', namespaceURI: XML_NS, localName: 'base', value });
+      }
+    }
+  }
+
+  let out = '<' + name;
+  if (decls !== null && decls.length > 0) out += renderNsDecls(decls);
+  if (regular !== null) {
+    sortAttrs(regular);
+    out += renderAttrs(regular);
+  }
+  st.out += out + '>';
+
+  const exclude = st.exclude;
+  for (let c = el.firstChild; c !== null; c = c.nextSibling) {
+    if (c === exclude) continue;
+    if (c.nodeType === ELEMENT_NODE) renderInclusive(st, c as Element, scope, null, xmlInherit);
+    else renderLeaf(st, c);
+  }
+  st.out += '</' + name + '>';
+}
+
+/** Canonical form of `apex` and its descendants, leaving out `exclude` and its subtree. */
+export function canonicalizeSubtree(apex: Element, mode: SubtreeMode, exclude: Node | null): string {
+  if (apex === exclude) return '';
+  const st: State = { out: '', comments: mode.comments, exclude, prefixList: mode.prefixList };
+  if (mode.exclusive) {
+    const inScope = mode.prefixList === null ? null : walkAncestors(apex, true, XML_INHERIT_NONE).inScope;
+    renderExclusive(st, apex, new Map(), inScope);
+  } else {
+    const ctx = walkAncestors(apex, true, mode.xmlInherit);
+    renderInclusive(st, apex, ctx.inScope, ctx, mode.xmlInherit);
+  }
+  return st.out;
+}

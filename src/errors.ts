@@ -1,0 +1,82 @@
+/**
+ * Every failure samlguard reports is a {@link SamlGuardError} with a stable `code`.
+ * Codes are part of the public contract: match on `err.code`, never on `err.message`.
+ */
+export const ERROR_CODES = {
+  // input and XML
+  INPUT_MALFORMED: 'The input is not XML, base64 of XML, or a form body carrying SAMLResponse.',
+  XML_MALFORMED: 'The XML is not well-formed (or the parser reported any warning or error).',
+  XML_FORBIDDEN_CONSTRUCT: 'The XML uses a construct samlguard refuses: DOCTYPE/DTD, entity, processing instruction, or a non-UTF-8 encoding.',
+  XML_LIMIT_EXCEEDED: 'The XML exceeds a configured limit (size, element depth or element count).',
+  DUPLICATE_ID: 'Two elements in the document carry the same ID value (a signature-wrapping precondition).',
+  // signature structure
+  SIGNATURE_MISSING: 'The element that must be signed carries no enveloped ds:Signature child.',
+  SIGNATURE_SHAPE_INVALID: 'The ds:Signature does not have the one permitted shape (children, counts, base64 values).',
+  REFERENCE_INVALID: 'The signature Reference does not point at the element that carries the signature.',
+  TRANSFORM_NOT_ALLOWED: 'A Reference transform is not on the allow-list (enveloped-signature + one canonicalization).',
+  ALGORITHM_NOT_ALLOWED: 'A signature, digest or canonicalization algorithm is not on the allow-list (SHA-1 needs allowSha1).',
+  KEY_NOT_TRUSTED: 'No configured key verifies the signature, or the key is too weak for policy.',
+  DIGEST_MISMATCH: 'The signed element was changed after signing: its digest does not match the Reference.',
+  SIGNATURE_INVALID: 'The SignatureValue does not verify over SignedInfo with the configured key.',
+  // SAML envelope
+  SAML_SHAPE_INVALID: 'The SAML message does not have the shape SAML 2.0 core requires (root, Version, required children).',
+  STATUS_NOT_SUCCESS: 'The IdP answered with a Status other than Success.',
+  ASSERTION_COUNT: 'The document must contain exactly one Assertion.',
+  ENCRYPTED_ASSERTION_UNSUPPORTED: 'The assertion (or NameID/attribute) is encrypted; decryption is not supported yet.',
+  UNSIGNED: 'Neither the Response nor the Assertion carries a valid signature (or policy requires a signed Assertion).',
+  // conditions and claims
+  ISSUER_MISMATCH: 'The Issuer is not the configured IdP entityID.',
+  AUDIENCE_MISMATCH: 'The AudienceRestriction does not name any configured audience (or none is present).',
+  RECIPIENT_MISMATCH: 'SubjectConfirmationData Recipient is not the configured recipient (ACS URL).',
+  DESTINATION_MISMATCH: 'The Response Destination is not the configured recipient (ACS URL).',
+  IN_RESPONSE_TO_MISMATCH: 'InResponseTo does not match the expected request ID.',
+  NOT_YET_VALID: 'The assertion is not valid yet (NotBefore is in the future beyond clock skew).',
+  EXPIRED: 'The assertion has expired (NotOnOrAfter has passed, allowing for clock skew).',
+  SESSION_EXPIRED: 'The AuthnStatement SessionNotOnOrAfter has passed.',
+  ISSUE_INSTANT_INVALID: 'IssueInstant is in the future beyond clock skew, or older than maxAssertionAgeSeconds.',
+  SUBJECT_INVALID: 'The Subject is missing or has no usable NameID.',
+  SUBJECT_CONFIRMATION_INVALID: 'No bearer SubjectConfirmation satisfies the profile rules.',
+  CONDITION_UNSUPPORTED: 'The Conditions contain an element samlguard cannot evaluate (SAML core: validity is indeterminate).',
+  // configuration
+  CONFIG_INVALID: 'The verifier configuration is invalid (thrown at creation, never per request).',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Options accepted by {@link SamlGuardError}. */
+export interface SamlGuardErrorOptions {
+  /** Path of the offending element, e.g. `Response/Assertion/Conditions`. */
+  path?: string;
+  /** Structured facts for tooling (never secrets, never unbounded input). */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** The one error class samlguard throws. Match on {@link SamlGuardError.code}. */
+export class SamlGuardError extends Error {
+  override readonly name = 'SamlGuardError';
+  readonly code: ErrorCode;
+  readonly path: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: SamlGuardErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.path = options.path;
+    this.details = options.details;
+  }
+}
+
+/** True when `err` is a {@link SamlGuardError}, optionally with the given code. */
+export function isSamlGuardError(err: unknown, code?: ErrorCode): err is SamlGuardError {
+  return err instanceof SamlGuardError && (code === undefined || err.code === code);
+}
+
+const MAX_ECHO = 80;
+
+/** Quote a value from the input for a message, bounded so messages never echo unbounded input. */
+export function quote(value: string | null | undefined): string {
+  if (value == null) return '(none)';
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return JSON.stringify(clean.length > MAX_ECHO ? `${clean.slice(0, MAX_ECHO)}…` : clean);
+}

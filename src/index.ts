@@ -1,0 +1,19 @@
+export { verifyAssertion } from './verify.js';
+export { createVerifier, type Verifier } from './verifier.js';
+export { SamlGuardError, isSamlGuardError, ERROR_CODES, type ErrorCode, type SamlGuardErrorOptions } from './errors.js';
+export type {
+  VerifyOptions,
+  PerCallOptions,
+  IdpOptions,
+  Clock,
+  VerifiedAssertion,
+  SubjectInfo,
+  AttributeInfo,
+  SignatureInfo,
+} from './types.js';
+export { parseSamlPostBody } from './xml/input.js';
+export { parseIdpMetadata, type IdpMetadata } from './keys/metadata.js';
+export { parseXml, DEFAULT_PARSE_LIMITS, type ParseLimits, type ParsedXml } from './xml/parse.js';
+export { verifySignedElement, type Verified, type VerifiedSignature, type DsigPolicy, type SignatureAlgorithms } from './dsig/verify.js';
+export { importTrustedKeys, type TrustedKey, type KeyInput } from './keys/index.js';
+export { canonicalize, C14N, type C14nAlgorithm, type C14nOptions } from './c14n/index.js';

@@ -1,0 +1,113 @@
+import type { KeyInput } from './keys/index.js';
+import type { ParseLimits } from './xml/parse.js';
+
+/** An instant: a Date, epoch milliseconds, or a function returning either (called once per verification). */
+export type Clock = Date | number | (() => Date | number);
+
+/** The identity provider samlguard trusts. */
+export interface IdpOptions {
+  /** The IdP entityID; every Issuer must equal it. Taken from `metadata` when omitted there. */
+  entityId?: string;
+  /** Trusted signing certificates or public keys (PEM, base64 DER, DER bytes, KeyObject, X509Certificate). Several = key rotation. */
+  certificates?: readonly KeyInput[];
+  /** IdP metadata XML (EntityDescriptor or EntitiesDescriptor): its entityID and every signing certificate are trusted. */
+  metadata?: string | Uint8Array;
+}
+
+/** Configuration of a verifier. Validated once, at {@link createVerifier}; a bad value throws CONFIG_INVALID. */
+export interface VerifyOptions {
+  idp: IdpOptions;
+  /** Our SP entityID(s): every AudienceRestriction must contain one of them. Required. */
+  audience: string | readonly string[];
+  /** Our ACS URL: SubjectConfirmationData Recipient (and Response Destination, when present) must equal it. */
+  recipient?: string;
+  /** The AuthnRequest ID this response must answer (SP-initiated flows). Can also be given per call. */
+  inResponseTo?: string;
+  /** The current time; default the system clock. */
+  now?: Clock;
+  /** Tolerated clock difference with the IdP, in seconds. Default 60. */
+  clockSkewSeconds?: number;
+  /** Reject assertions whose IssueInstant is older than this many seconds (plus skew). Off by default. */
+  maxAssertionAgeSeconds?: number;
+  /** Demand a signature on the Assertion itself, not only on the enclosing Response. Default false. */
+  requireSignedAssertion?: boolean;
+  /** Opt in to SHA-1 signatures and digests (RSA-SHA1, ECDSA-SHA1, SHA-1). Default false. */
+  allowSha1?: boolean;
+  /** Smallest RSA key accepted, in bits. Default 2048 (1024 with allowSha1); lowering it is an explicit opt-in. */
+  minRsaKeyBits?: number;
+  /**
+   * Opt-in: accept `Reference URI=""` (the whole document) when the signed element is the document
+   * element. XML-DSig §4.3.3.2 makes that cover exactly the root's subtree here (samlguard refuses
+   * DTDs and PIs, and "" drops comments), but samlguard otherwise requires `#` + the element's ID.
+   */
+  allowEmptyReferenceUri?: boolean;
+  /**
+   * Opt-in: accept an assertion that has no AudienceRestriction at all. SAML Web SSO profile §4.1.4.2
+   * requires one; a few IdPs omit it. Any AudienceRestriction that IS present must still match.
+   */
+  allowMissingAudienceRestriction?: boolean;
+  /**
+   * Opt-in: accept a bearer SubjectConfirmation without SubjectConfirmationData NotOnOrAfter (or without
+   * SubjectConfirmationData at all). Profile §4.1.4.2 requires it; Conditions NotOnOrAfter then bounds validity.
+   */
+  allowMissingSubjectConfirmationData?: boolean;
+  /** Parser limits (input size, depth, element count). */
+  limits?: ParseLimits;
+}
+
+/** Facts known per request. */
+export interface PerCallOptions {
+  now?: Clock;
+  inResponseTo?: string;
+}
+
+export interface SubjectInfo {
+  /** The NameID text, verbatim (every text node, so a comment cannot shorten it). */
+  nameId: string;
+  format?: string;
+  nameQualifier?: string;
+  spNameQualifier?: string;
+}
+
+export interface AttributeInfo {
+  name: string;
+  friendlyName?: string;
+  nameFormat?: string;
+  values: string[];
+}
+
+export interface SignatureInfo {
+  /** Which element(s) carried a verified signature covering the assertion. */
+  covered: 'response' | 'assertion' | 'both';
+  /** SignatureMethod URI (of the assertion signature when both are signed). */
+  algorithm: string;
+  /** DigestMethod URI. */
+  digest: string;
+  /** SHA-256 fingerprint of the configured certificate that verified (or of the public key's SPKI when configured bare). */
+  certificateFingerprint: string;
+}
+
+/** A verified identity. Plain data: no DOM nodes. */
+export interface VerifiedAssertion {
+  id: string;
+  issuer: string;
+  issueInstant: Date;
+  subject: SubjectInfo;
+  /** Attribute values by Name. */
+  attributes: Record<string, string[]>;
+  /** Every attribute with its FriendlyName and NameFormat, in document order. */
+  attributeDetails: AttributeInfo[];
+  /** The configured audience that matched (undefined only with allowMissingAudienceRestriction and no restriction). */
+  audience: string | undefined;
+  notBefore?: Date;
+  notOnOrAfter?: Date;
+  /** The earliest of every NotOnOrAfter, SessionNotOnOrAfter and the age limit: do not trust the identity past it. */
+  expiresAt: Date;
+  sessionIndex?: string;
+  sessionNotOnOrAfter?: Date;
+  authnInstant?: Date;
+  authnContextClassRef?: string;
+  inResponseTo?: string;
+  oneTimeUse: boolean;
+  signature: SignatureInfo;
+}

@@ -1,0 +1,254 @@
+import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { __DOMHandler } from '@xmldom/xmldom/lib/dom-parser.js';
+import { SamlGuardError, quote } from '../errors.js';
+
+/** Limits enforced before and while parsing. Every one is configurable; defaults suit SAML messages. */
+export interface ParseLimits {
+  /** Maximum input size in bytes (UTF-8). Default 1 MiB. */
+  maxBytes?: number;
+  /** Maximum element nesting depth. Default 64. */
+  maxDepth?: number;
+  /** Maximum number of elements. Default 50 000. */
+  maxElements?: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: Readonly<Required<ParseLimits>> = Object.freeze({
+  maxBytes: 1024 * 1024,
+  maxDepth: 64,
+  maxElements: 50_000,
+});
+
+/** One parsed document: the tree, its root, and the ID index built while parsing. */
+export interface ParsedXml {
+  readonly document: Document;
+  readonly root: Element;
+  /** Every `ID`, `Id` and `xml:id` value in the document; a value that occurs twice rejects the parse. */
+  readonly ids: ReadonlyMap<string, Element>;
+}
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+// References resolve only through this index, and only for documents our parser produced: a DOM built
+// elsewhere never went through duplicate-ID rejection, so it cannot be trusted for reference lookup.
+const idIndexes = new WeakMap<Document, ReadonlyMap<string, Element>>();
+
+/** The ID index of a document produced by {@link parseXml}, or undefined for any other DOM. */
+export function idIndexOf(doc: Document): ReadonlyMap<string, Element> | undefined {
+  return idIndexes.get(doc);
+}
+
+/** Normalise and validate limits (shared with the verifier's configuration check). */
+export function resolveLimits(limits: ParseLimits | undefined): Required<ParseLimits> {
+  const out = { ...DEFAULT_PARSE_LIMITS, ...stripUndefined(limits ?? {}) };
+  for (const [name, value] of Object.entries(out)) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new SamlGuardError('CONFIG_INVALID', `Parse limit ${name} must be a positive integer, got ${quote(String(value))}.`);
+    }
+  }
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const r: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (r as Record<string, unknown>)[k] = v;
+  return r;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Decode input bytes as UTF-8 (the only encoding samlguard accepts), enforcing the size limit first.
+ * A UTF-8 byte-order mark is dropped; UTF-16/32 marks are refused.
+ */
+export function decodeUtf8(bytes: Uint8Array, maxBytes: number): string {
+  if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength, maxBytes);
+  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0 && bytes[1] === 0)) {
+    throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', 'The input is UTF-16/UTF-32 encoded; samlguard accepts UTF-8 only.');
+  }
+  try {
+    return utf8.decode(bytes); // TextDecoder strips a UTF-8 BOM when ignoreBOM is false
+  } catch (cause) {
+    throw new SamlGuardError('XML_MALFORMED', 'The input is not valid UTF-8.', { cause });
+  }
+}
+
+function tooLarge(size: number, max: number): SamlGuardError {
+  return new SamlGuardError('XML_LIMIT_EXCEEDED', `The input is ${size} bytes; the limit is ${max} (parse limit maxBytes).`, {
+    details: { limit: 'maxBytes', max, size },
+  });
+}
+
+function checkStringSize(text: string, maxBytes: number): void {
+  // UTF-8 never takes fewer bytes than UTF-16 code units, and never more than three per unit.
+  if (text.length > maxBytes) throw tooLarge(Buffer.byteLength(text, 'utf8'), maxBytes);
+  if (text.length * 3 > maxBytes) {
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > maxBytes) throw tooLarge(size, maxBytes);
+  }
+}
+
+const XML_DECL = /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\4)?[ \t\r\n]*\?>/;
+
+// Characters XML 1.0 forbids anywhere (§2.2), including unpaired surrogates in string input.
+const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// One lexical pass before the parser runs. CDATA sections and comments are skipped (their content is
+// literal); everything else is checked for markup declarations (DOCTYPE, ENTITY, …) and for references
+// that @xmldom/xmldom would otherwise tolerate: a bare '&', or a character reference to a forbidden
+// character such as &#0;.
+const LEXICAL = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<!|&(?:(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9._-]*);)?/g;
+const PREDEFINED_ENTITIES = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
+
+function lexicalScan(text: string): void {
+  const bad = FORBIDDEN_CHAR.exec(text);
+  if (bad) {
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new SamlGuardError('XML_MALFORMED', `The input contains U+${code} at offset ${bad.index}, a character XML 1.0 forbids.`);
+  }
+  const decl = /^<\?xml[ \t\r\n]/.test(text) ? XML_DECL.exec(text) : null;
+  if (decl) {
+    const encoding = decl[3];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
+      throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `The XML declaration names encoding ${quote(encoding)}; samlguard accepts UTF-8 only.`);
+    }
+  } else if (text.startsWith('<?xml')) {
+    throw new SamlGuardError('XML_MALFORMED', 'The XML declaration is malformed.');
+  }
+  LEXICAL.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = LEXICAL.exec(text)) !== null) {
+    const s = m[0];
+    if (s.charCodeAt(0) === 0x3c /* < */) {
+      if (s === '<!') {
+        throw new SamlGuardError(
+          'XML_FORBIDDEN_CONSTRUCT',
+          `Markup declaration ${quote(text.slice(m.index, m.index + 12))} at offset ${m.index}: DOCTYPE, DTDs and entity declarations are refused.`,
+        );
+      }
+      continue;
+    }
+    const ref = m[1];
+    if (ref === undefined) {
+      throw new SamlGuardError('XML_MALFORMED', `A bare '&' at offset ${m.index} is not well-formed XML (write &amp;).`);
+    }
+    if (ref.charCodeAt(0) === 0x23 /* # */) {
+      const cp = ref.charCodeAt(1) === 0x78 ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      if (!isXmlChar(cp)) {
+        throw new SamlGuardError('XML_MALFORMED', `Character reference &${ref}; at offset ${m.index} names a character XML 1.0 forbids.`);
+      }
+    } else if (!PREDEFINED_ENTITIES.has(ref)) {
+      throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Entity reference &${quote(ref).slice(1, -1)}; at offset ${m.index}: only the five predefined XML entities are allowed.`);
+    }
+  }
+}
+
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+/**
+ * Parse XML with every guard samlguard relies on. Throws {@link SamlGuardError} with
+ * `XML_MALFORMED`, `XML_FORBIDDEN_CONSTRUCT`, `XML_LIMIT_EXCEEDED` or `DUPLICATE_ID`.
+ *
+ * Guards: UTF-8 only; size/depth/element-count limits; no DOCTYPE, entities or processing instructions
+ * (the XML declaration aside); nothing outside the single root element; any parser warning is fatal, so
+ * @xmldom/xmldom never silently "recovers" a document into something other parsers would read differently.
+ */
+export function parseXml(input: string | Uint8Array, limits?: ParseLimits): ParsedXml {
+  return parseWithLimits(input, resolveLimits(limits));
+}
+
+/** {@link parseXml} with limits already validated by {@link resolveLimits} (the verifier does it once). */
+export function parseWithLimits(input: string | Uint8Array, lim: Readonly<Required<ParseLimits>>): ParsedXml {
+  let text: string;
+  if (typeof input === 'string') {
+    checkStringSize(input, lim.maxBytes);
+    text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  } else if (input instanceof Uint8Array) {
+    text = decodeUtf8(input, lim.maxBytes);
+  } else {
+    throw new SamlGuardError('INPUT_MALFORMED', 'The input must be a string or a Uint8Array.');
+  }
+  lexicalScan(text);
+
+  let failure: SamlGuardError | undefined;
+  const fail = (err: SamlGuardError): never => {
+    failure ??= err;
+    throw err;
+  };
+  const ids = new Map<string, Element>();
+  let depth = 0;
+  let elements = 0;
+  let sawRoot = false;
+
+  class GuardedHandler extends __DOMHandler {
+    override startElement(ns: string | null, local: string, qName: string, attrs: unknown): void {
+      if (++depth > lim.maxDepth) {
+        fail(new SamlGuardError('XML_LIMIT_EXCEEDED', `Elements are nested deeper than ${lim.maxDepth} (parse limit maxDepth).`, { details: { limit: 'maxDepth', max: lim.maxDepth } }));
+      }
+      if (++elements > lim.maxElements) {
+        fail(new SamlGuardError('XML_LIMIT_EXCEEDED', `The document has more than ${lim.maxElements} elements (parse limit maxElements).`, { details: { limit: 'maxElements', max: lim.maxElements } }));
+      }
+      if (depth === 1) {
+        if (sawRoot) fail(new SamlGuardError('XML_MALFORMED', 'The document has more than one root element.'));
+        sawRoot = true;
+      }
+      super.startElement(ns, local, qName, attrs);
+      const el = this.currentElement as Element;
+      const list = el.attributes;
+      for (let i = 0; i < list.length; i++) {
+        const attr = list.item(i)!;
+        if (attr.namespaceURI === XMLNS_NS && attr.prefix === 'xmlns' && attr.value === '') {
+          // Namespaces in XML 1.0 forbids undeclaring a prefix; xmldom would accept it.
+          fail(new SamlGuardError('XML_MALFORMED', `<${el.localName}> undeclares prefix ${quote(attr.localName)} (xmlns:${attr.localName}=""), which XML 1.0 forbids.`));
+        }
+        const isId = attr.namespaceURI === null || attr.namespaceURI === undefined || attr.namespaceURI === ''
+          ? attr.localName === 'ID' || attr.localName === 'Id'
+          : attr.namespaceURI === XML_NS && attr.localName === 'id';
+        if (!isId) continue;
+        const prior = ids.get(attr.value);
+        if (prior !== undefined) {
+          fail(new SamlGuardError('DUPLICATE_ID', `ID ${quote(attr.value)} occurs on more than one element (<${prior.localName}> and <${el.localName}>); such documents enable signature wrapping.`, { path: el.localName ?? undefined }));
+        }
+        ids.set(attr.value, el);
+      }
+    }
+    override endElement(ns: string | null, local: string, qName: string): void {
+      depth--;
+      super.endElement(ns, local, qName);
+    }
+    override processingInstruction(target: string, data: string): void {
+      // The XML declaration reaches us as a PI; any other PI is refused. It is not added to the tree.
+      if (target === 'xml' && !sawRoot && this.doc.childNodes.length === 0) return;
+      fail(new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Processing instruction <?${quote(target).slice(1, -1)} …?> is refused.`));
+    }
+    override startDTD(): void {
+      fail(new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', 'DOCTYPE declarations are refused (no DTDs, no entities).'));
+    }
+  }
+
+  let doc: Document | undefined;
+  try {
+    doc = new DOMParser({
+      domHandler: GuardedHandler,
+      locator: true,
+      onError: (level: string, message: string) => {
+        fail(new SamlGuardError('XML_MALFORMED', `The XML is not well-formed: ${level}: ${truncate(message)}`));
+      },
+    }).parseFromString(text, 'text/xml');
+  } catch (cause) {
+    if (failure) throw failure;
+    throw new SamlGuardError('XML_MALFORMED', `The XML is not well-formed: ${truncate(cause instanceof Error ? cause.message : String(cause))}`, { cause });
+  }
+  if (failure) throw failure;
+  const root = doc.documentElement;
+  if (!root) throw new SamlGuardError('XML_MALFORMED', 'The document has no root element.');
+  idIndexes.set(doc, ids);
+  return { document: doc, root, ids };
+}
+
+function truncate(message: string): string {
+  const oneLine = message.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 160 ? `${oneLine.slice(0, 160)}…` : oneLine;
+}
