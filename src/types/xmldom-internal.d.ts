@@ -13,3 +13,7 @@ declare module '@xmldom/xmldom/lib/dom-parser.js' {
     characters(chars: string, start: number, length: number): void;
   }
 }
+declare module '@xmldom/xmldom/lib/grammar.js' {
+  const grammar: Record<string, unknown>;
+  export default grammar;
+}

@@ -1,5 +1,6 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { __DOMHandler } from '@xmldom/xmldom/lib/dom-parser.js';
+import './xmldom-speedup.js';
 import { SamlGuardError, quote } from '../errors.js';
 
 /** Limits enforced before and while parsing. Every one is configurable; defaults suit SAML messages. */
@@ -31,11 +32,13 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 // References resolve only through this index, and only for documents our parser produced: a DOM built
 // elsewhere never went through duplicate-ID rejection, so it cannot be trusted for reference lookup.
-const idIndexes = new WeakMap<Document, ReadonlyMap<string, Element>>();
+// The index rides on the document under a module-private symbol (a WeakMap of whole documents made GC
+// markedly slower on the hot path).
+const ID_INDEX = Symbol('samlguard.idIndex');
 
 /** The ID index of a document produced by {@link parseXml}, or undefined for any other DOM. */
 export function idIndexOf(doc: Document): ReadonlyMap<string, Element> | undefined {
-  return idIndexes.get(doc);
+  return (doc as unknown as { [ID_INDEX]?: ReadonlyMap<string, Element> })[ID_INDEX];
 }
 
 /** Normalise and validate limits (shared with the verifier's configuration check). */
@@ -100,8 +103,11 @@ const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\u
 const LEXICAL = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<!|&(?:(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9._-]*);)?/g;
 const PREDEFINED_ENTITIES = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
 
+// A plain character class is much faster than the surrogate-pair lookarounds; run those only when needed.
+const SUSPECT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
 function lexicalScan(text: string): void {
-  const bad = FORBIDDEN_CHAR.exec(text);
+  const bad = SUSPECT_CHAR.test(text) ? FORBIDDEN_CHAR.exec(text) : null;
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     throw new SamlGuardError('XML_MALFORMED', `The input contains U+${code} at offset ${bad.index}, a character XML 1.0 forbids.`);
@@ -147,6 +153,72 @@ function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
+interface ParseState {
+  lim: Readonly<Required<ParseLimits>>;
+  failure: SamlGuardError | undefined;
+  ids: Map<string, Element>;
+  depth: number;
+  elements: number;
+  sawRoot: boolean;
+}
+
+// The state of the parse in progress. Parsing is synchronous, so one slot suffices; it is set and
+// cleared around each parseFromString call and never observed across calls.
+let current: ParseState | undefined;
+
+function fail(err: SamlGuardError): never {
+  if (current) current.failure ??= err;
+  throw err;
+}
+
+/** xmldom's DOM builder, extended to enforce limits, refuse DTDs and PIs, and index IDs while parsing. */
+class GuardedHandler extends __DOMHandler {
+  override startElement(ns: string | null, local: string, qName: string, attrs: unknown): void {
+    const st = current!;
+    const lim = st.lim;
+    if (++st.depth > lim.maxDepth) {
+      fail(new SamlGuardError('XML_LIMIT_EXCEEDED', `Elements are nested deeper than ${lim.maxDepth} (parse limit maxDepth).`, { details: { limit: 'maxDepth', max: lim.maxDepth } }));
+    }
+    if (++st.elements > lim.maxElements) {
+      fail(new SamlGuardError('XML_LIMIT_EXCEEDED', `The document has more than ${lim.maxElements} elements (parse limit maxElements).`, { details: { limit: 'maxElements', max: lim.maxElements } }));
+    }
+    if (st.depth === 1) {
+      if (st.sawRoot) fail(new SamlGuardError('XML_MALFORMED', 'The document has more than one root element.'));
+      st.sawRoot = true;
+    }
+    super.startElement(ns, local, qName, attrs);
+    const el = this.currentElement as Element;
+    const list = el.attributes;
+    for (let i = 0; i < list.length; i++) {
+      const attr = list.item(i)!;
+      const attrNs = attr.namespaceURI;
+      if (attrNs === XMLNS_NS && attr.prefix === 'xmlns' && attr.value === '') {
+        // Namespaces in XML 1.0 forbids undeclaring a prefix; xmldom would accept it.
+        fail(new SamlGuardError('XML_MALFORMED', `<${el.localName}> undeclares prefix ${quote(attr.localName)} (xmlns:${attr.localName}=""), which XML 1.0 forbids.`));
+      }
+      const isId = attrNs === null || attrNs === undefined || attrNs === '' ? attr.localName === 'ID' || attr.localName === 'Id' : attrNs === XML_NS && attr.localName === 'id';
+      if (!isId) continue;
+      const prior = st.ids.get(attr.value);
+      if (prior !== undefined) {
+        fail(new SamlGuardError('DUPLICATE_ID', `ID ${quote(attr.value)} occurs on more than one element (<${prior.localName}> and <${el.localName}>); such documents enable signature wrapping.`, { path: el.localName ?? undefined }));
+      }
+      st.ids.set(attr.value, el);
+    }
+  }
+  override endElement(ns: string | null, local: string, qName: string): void {
+    current!.depth--;
+    super.endElement(ns, local, qName);
+  }
+  override processingInstruction(target: string): void {
+    // The XML declaration reaches us as a PI; any other PI is refused. It is not added to the tree.
+    if (target === 'xml' && !current!.sawRoot && this.doc.childNodes.length === 0) return;
+    fail(new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Processing instruction <?${quote(target).slice(1, -1)} …?> is refused.`));
+  }
+  override startDTD(): void {
+    fail(new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', 'DOCTYPE declarations are refused (no DTDs, no entities).'));
+  }
+}
+
 /**
  * Parse XML with every guard samlguard relies on. Throws {@link SamlGuardError} with
  * `XML_MALFORMED`, `XML_FORBIDDEN_CONSTRUCT`, `XML_LIMIT_EXCEEDED` or `DUPLICATE_ID`.
@@ -172,80 +244,29 @@ export function parseWithLimits(input: string | Uint8Array, lim: Readonly<Requir
   }
   lexicalScan(text);
 
-  let failure: SamlGuardError | undefined;
-  const fail = (err: SamlGuardError): never => {
-    failure ??= err;
-    throw err;
-  };
-  const ids = new Map<string, Element>();
-  let depth = 0;
-  let elements = 0;
-  let sawRoot = false;
-
-  class GuardedHandler extends __DOMHandler {
-    override startElement(ns: string | null, local: string, qName: string, attrs: unknown): void {
-      if (++depth > lim.maxDepth) {
-        fail(new SamlGuardError('XML_LIMIT_EXCEEDED', `Elements are nested deeper than ${lim.maxDepth} (parse limit maxDepth).`, { details: { limit: 'maxDepth', max: lim.maxDepth } }));
-      }
-      if (++elements > lim.maxElements) {
-        fail(new SamlGuardError('XML_LIMIT_EXCEEDED', `The document has more than ${lim.maxElements} elements (parse limit maxElements).`, { details: { limit: 'maxElements', max: lim.maxElements } }));
-      }
-      if (depth === 1) {
-        if (sawRoot) fail(new SamlGuardError('XML_MALFORMED', 'The document has more than one root element.'));
-        sawRoot = true;
-      }
-      super.startElement(ns, local, qName, attrs);
-      const el = this.currentElement as Element;
-      const list = el.attributes;
-      for (let i = 0; i < list.length; i++) {
-        const attr = list.item(i)!;
-        if (attr.namespaceURI === XMLNS_NS && attr.prefix === 'xmlns' && attr.value === '') {
-          // Namespaces in XML 1.0 forbids undeclaring a prefix; xmldom would accept it.
-          fail(new SamlGuardError('XML_MALFORMED', `<${el.localName}> undeclares prefix ${quote(attr.localName)} (xmlns:${attr.localName}=""), which XML 1.0 forbids.`));
-        }
-        const isId = attr.namespaceURI === null || attr.namespaceURI === undefined || attr.namespaceURI === ''
-          ? attr.localName === 'ID' || attr.localName === 'Id'
-          : attr.namespaceURI === XML_NS && attr.localName === 'id';
-        if (!isId) continue;
-        const prior = ids.get(attr.value);
-        if (prior !== undefined) {
-          fail(new SamlGuardError('DUPLICATE_ID', `ID ${quote(attr.value)} occurs on more than one element (<${prior.localName}> and <${el.localName}>); such documents enable signature wrapping.`, { path: el.localName ?? undefined }));
-        }
-        ids.set(attr.value, el);
-      }
-    }
-    override endElement(ns: string | null, local: string, qName: string): void {
-      depth--;
-      super.endElement(ns, local, qName);
-    }
-    override processingInstruction(target: string, data: string): void {
-      // The XML declaration reaches us as a PI; any other PI is refused. It is not added to the tree.
-      if (target === 'xml' && !sawRoot && this.doc.childNodes.length === 0) return;
-      fail(new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Processing instruction <?${quote(target).slice(1, -1)} …?> is refused.`));
-    }
-    override startDTD(): void {
-      fail(new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', 'DOCTYPE declarations are refused (no DTDs, no entities).'));
-    }
-  }
-
+  const state: ParseState = { lim, failure: undefined, ids: new Map(), depth: 0, elements: 0, sawRoot: false };
   let doc: Document | undefined;
+  current = state;
   try {
     doc = new DOMParser({
       domHandler: GuardedHandler,
-      locator: true,
+      // Line/column tracking costs ~20% of parse time on every request; parse errors still say what is wrong.
+      locator: false,
       onError: (level: string, message: string) => {
         fail(new SamlGuardError('XML_MALFORMED', `The XML is not well-formed: ${level}: ${truncate(message)}`));
       },
     }).parseFromString(text, 'text/xml');
   } catch (cause) {
-    if (failure) throw failure;
+    if (state.failure) throw state.failure;
     throw new SamlGuardError('XML_MALFORMED', `The XML is not well-formed: ${truncate(cause instanceof Error ? cause.message : String(cause))}`, { cause });
+  } finally {
+    current = undefined;
   }
-  if (failure) throw failure;
+  if (state.failure) throw state.failure;
   const root = doc.documentElement;
   if (!root) throw new SamlGuardError('XML_MALFORMED', 'The document has no root element.');
-  idIndexes.set(doc, ids);
-  return { document: doc, root, ids };
+  Object.defineProperty(doc, ID_INDEX, { value: state.ids, enumerable: false, writable: false, configurable: false });
+  return { document: doc, root, ids: state.ids };
 }
 
 function truncate(message: string): string {

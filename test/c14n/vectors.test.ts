@@ -57,23 +57,21 @@ function prefixListOf(c: VectorCase): string[] | undefined {
   return typeof raw === 'string' ? raw.split(/\s+/).filter(Boolean) : raw;
 }
 
-function xpathNodeSet(doc: Document, expr: string, namespaces: Record<string, string>) {
-  const nodes = xpath.useNamespaces(namespaces)(expr, doc as never) as unknown as (Node & { isXPathNamespace?: boolean; ownerElement?: Element; localName: string })[];
-  const members = new Set<Node>();
-  const nsNodes = new Map<Element, Set<string>>();
-  for (const n of nodes) {
-    if (n.isXPathNamespace === true && n.ownerElement !== undefined) {
-      let set = nsNodes.get(n.ownerElement);
-      if (set === undefined) nsNodes.set(n.ownerElement, (set = new Set()));
-      set.add(n.localName ?? '');
-    } else {
-      members.add(n);
-    }
-  }
-  return {
-    isIncluded: (n: Node) => members.has(n),
-    isNamespaceIncluded: (el: Element, prefix: string) => nsNodes.get(el)?.has(prefix) ?? false,
-  };
+/**
+ * Evaluate a vector's XPath with the xpath package, minus its `//namespace::*` term: xpath@0.0.34
+ * cannot evaluate the namespace axis on the 3.7 input (it throws "could not determine node order") and
+ * cannot walk the parent/ancestor axes from a namespace node. Namespace nodes are instead left to
+ * canonicalizeNodeSet's default — a namespace node is in the set exactly when its element is — which
+ * is exactly what both XPath vectors select: in exc-2.2.3, `ancestor-or-self::p` of a namespace node is
+ * that of its element; in 3.7 the predicate keeps the namespace nodes of e1 (`parent::ietf:e1`) and of
+ * e3 (the id() clause), both of which are selected elements, and no others.
+ */
+function xpathNodeSet(doc: Document, expr: string, namespaces: Record<string, string>): (n: Node) => boolean {
+  const withoutNamespaceAxis = expr.replace(/\s*\|\s*\/\/namespace::\*/, '');
+  expect(withoutNamespaceAxis).not.toBe(expr);
+  const nodes = xpath.useNamespaces(namespaces)(withoutNamespaceAxis, doc as never) as unknown as Node[];
+  const members = new Set<Node>(nodes);
+  return (n: Node) => members.has(n);
 }
 
 function run(c: VectorCase, doc: Document): string {
@@ -90,8 +88,8 @@ function run(c: VectorCase, doc: Document): string {
       return canonicalize(apex, algorithm, { inclusivePrefixes });
     }
     case 'xpath': {
-      const set = xpathNodeSet(doc, c.xpath!, c.xpathNamespaces ?? {});
-      return canonicalizeNodeSet(doc, algorithm, set.isIncluded, { inclusivePrefixes, isNamespaceIncluded: set.isNamespaceIncluded });
+      const isIncluded = xpathNodeSet(doc, c.xpath!, c.xpathNamespaces ?? {});
+      return canonicalizeNodeSet(doc, algorithm, isIncluded, { inclusivePrefixes });
     }
   }
 }
@@ -120,13 +118,7 @@ describe.skipIf(!present)('c14n interop vectors (shared/interop/c14n)', () => {
       it(`${c.id} really differs without DTD processing`, () => {
         // 3.5 makes xmldom report undefined entities; parse it anyway to show the output differs.
         const doc = parseXml(readInput(c.files.input), { lenient: true });
-        let actual: string | Error;
-        try {
-          actual = run(c, doc);
-        } catch (e) {
-          actual = e as Error;
-        }
-        expect(actual).not.toBe(readFileSync(join(DIR, c.files.expected)).toString('utf8'));
+        expect(run(c, doc)).not.toBe(readFileSync(join(DIR, c.files.expected)).toString('utf8'));
       });
       continue;
     }
@@ -140,29 +132,34 @@ describe.skipIf(!present)('c14n interop vectors (shared/interop/c14n)', () => {
   // This checks everything else those vectors exercise (inclusive namespace rendering, xmlns="",
   // attribute order, CDATA, character escaping, node-set subsets with xml:* inheritance).
   const byId = (id: string) => cases.find((c) => c.id === id)!;
-  const withDtdApplied: Record<string, (doc: Document) => void> = {
-    'w3c-3.3-start-end-tags': (doc) => {
-      doc.getElementsByTagName('e9')[0]!.setAttribute('attr', 'default');
+  const withDtdApplied: Record<string, { source?: (xml: string) => string; dom?: (doc: Document) => void }> = {
+    'w3c-3.3-start-end-tags': {
+      dom: (doc) => doc.getElementsByTagName('e9')[0]!.setAttribute('attr', 'default'),
     },
-    'w3c-3.4-character-modifications': (doc) => {
-      normalizeTokens(doc.getElementsByTagName('normNames')[0]!, 'attr');
-      normalizeTokens(doc.getElementsByTagName('normId')[0]!, 'id');
+    'w3c-3.4-character-modifications': {
+      dom: (doc) => {
+        normalizeTokens(doc.getElementsByTagName('normNames')[0]!, 'attr');
+        normalizeTokens(doc.getElementsByTagName('normId')[0]!, 'id');
+      },
     },
-    'w3c-3.4-character-modifications-validating-parser': (doc) => {
-      normalizeTokens(doc.getElementsByTagName('normNames')[0]!, 'attr');
+    'w3c-3.4-character-modifications-validating-parser': {
+      dom: (doc) => normalizeTokens(doc.getElementsByTagName('normNames')[0]!, 'attr'),
     },
-    'w3c-3.7-document-subset': (doc) => {
-      // xmldom's getElementById (used by xpath's id()) matches an attribute literally named "id", which
-      // is what the DTD declares as the ID here.
-      const e2 = doc.getElementsByTagNameNS('', 'e2')[0]!;
-      e2.setAttributeNS('http://www.w3.org/XML/1998/namespace', 'xml:space', 'preserve');
+    'w3c-3.7-document-subset': {
+      // Written into the source rather than set on the DOM: xpath@0.0.34 cannot order an attribute added
+      // after parsing. The id("E3") lookup then works because xmldom's getElementById matches an
+      // attribute literally named "id", which is what the DTD declares as the ID type here.
+      source: (xml) => xml.replace('<e2 xmlns="">', '<e2 xmlns="" xml:space="preserve">'),
     },
   };
-  for (const [id, applyDtd] of Object.entries(withDtdApplied)) {
-    it(`${id} with the DTD's effect applied to the DOM by hand`, () => {
+  for (const [id, apply] of Object.entries(withDtdApplied)) {
+    it(`${id} with the DTD's effect applied by hand`, () => {
       const c = byId(id);
-      const doc = parseXml(readInput(c.files.input));
-      applyDtd(doc);
+      const source = readInput(c.files.input);
+      const patched = apply.source ? apply.source(source) : source;
+      expect(patched).not.toBe(apply.source ? source : undefined);
+      const doc = parseXml(patched);
+      apply.dom?.(doc);
       expectBytes(run(c, doc), readFileSync(join(DIR, c.files.expected)));
     });
   }
