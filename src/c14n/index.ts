@@ -133,7 +133,11 @@ export function canonicalizeDocument(doc: Document, algorithm: C14nAlgorithm, op
   let out = '';
   let afterRoot = false;
   for (let c = doc.firstChild; c !== null; c = c.nextSibling) {
-    if (c === exclude) continue;
+    if (c === exclude) {
+      // Top-level nodes after the document element keep their leading line feed even when it is left out.
+      if (c.nodeType === ELEMENT_NODE) afterRoot = true;
+      continue;
+    }
     let rendered: string;
     switch (c.nodeType) {
       case ELEMENT_NODE:

@@ -297,6 +297,19 @@ function selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: Ds
   return strong;
 }
 
+function withoutComments(algorithm: C14nAlgorithm): C14nAlgorithm {
+  switch (algorithm) {
+    case C14N.EXC_WITH_COMMENTS:
+      return C14N.EXC;
+    case C14N.C14N10_WITH_COMMENTS:
+      return C14N.C14N10;
+    case C14N.C14N11_WITH_COMMENTS:
+      return C14N.C14N11;
+    default:
+      return algorithm;
+  }
+}
+
 /**
  * Verify the enveloped signature that is a direct child of `element`, against configured keys only.
  * `element` must come from a document parsed by samlguard's parser (its ID index resolves the reference).
@@ -336,7 +349,9 @@ export function verifySignedElement(element: Element, trustedKeys: readonly Trus
     );
   }
 
-  const canonical = canonicalize(element, shape.transformC14n.algorithm, { exclude: shape.signature, inclusivePrefixes: shape.transformC14n.prefixes });
+  // XML-DSig §4.3.3.3: a same-document reference ("#id" or "") yields a node-set WITHOUT comments, so a
+  // #WithComments transform has none left to keep. Conforming signers digest the comment-free form.
+  const canonical = canonicalize(element, withoutComments(shape.transformC14n.algorithm), { exclude: shape.signature, inclusivePrefixes: shape.transformC14n.prefixes });
   const digest = digestText(shape.digestAlgorithm.hash, canonical);
   if (!digestsEqual(digest, shape.digestValue)) {
     throw new SamlGuardError('DIGEST_MISMATCH', `The digest of <${element.localName}> does not match its signed DigestValue: the element was modified after signing.`, { path: pathOf(element) });

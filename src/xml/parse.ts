@@ -1,6 +1,6 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { __DOMHandler } from '@xmldom/xmldom/lib/dom-parser.js';
-import './xmldom-speedup.js';
+import { speedUpXmldom } from './xmldom-speedup.js';
 import { SamlGuardError, quote } from '../errors.js';
 
 /** Limits enforced before and while parsing. Every one is configurable; defaults suit SAML messages. */
@@ -26,6 +26,8 @@ export interface ParsedXml {
   /** Every `ID`, `Id` and `xml:id` value in the document; a value that occurs twice rejects the parse. */
   readonly ids: ReadonlyMap<string, Element>;
 }
+
+speedUpXmldom();
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -100,7 +102,7 @@ const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\u
 // literal); everything else is checked for markup declarations (DOCTYPE, ENTITY, …) and for references
 // that @xmldom/xmldom would otherwise tolerate: a bare '&', or a character reference to a forbidden
 // character such as &#0;.
-const LEXICAL = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<!|&(?:(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9._-]*);)?/g;
+const LEXICAL = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<!|<\?|&(?:(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9._-]*);)?/g;
 const PREDEFINED_ENTITIES = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
 
 // A plain character class is much faster than the surrogate-pair lookarounds; run those only when needed.
@@ -121,11 +123,15 @@ function lexicalScan(text: string): void {
   } else if (text.startsWith('<?xml')) {
     throw new SamlGuardError('XML_MALFORMED', 'The XML declaration is malformed.');
   }
-  LEXICAL.lastIndex = 0;
+  LEXICAL.lastIndex = decl ? decl[0].length : 0;
   let m: RegExpExecArray | null;
   while ((m = LEXICAL.exec(text)) !== null) {
     const s = m[0];
     if (s.charCodeAt(0) === 0x3c /* < */) {
+      if (s === '<?') {
+        const target = /^<\?([^\s?]*)/.exec(text.slice(m.index, m.index + 40))?.[1] ?? '';
+        throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Processing instruction <?${quote(target).slice(1, -1)} …?> at offset ${m.index} is refused (only the XML declaration, at the very start, is allowed).`);
+      }
       if (s === '<!') {
         throw new SamlGuardError(
           'XML_FORBIDDEN_CONSTRUCT',

@@ -8,7 +8,9 @@ import grammar from '@xmldom/xmldom/lib/grammar.js';
 type RegFn = (this: unknown, ...parts: Array<string | RegExp>) => RegExp;
 const g = grammar as unknown as { reg?: RegFn; __samlguardMemo?: true };
 
-if (typeof g.reg === 'function' && g.__samlguardMemo !== true) {
+/** Install the memo once (idempotent). Called by the parser module when it loads. */
+export function speedUpXmldom(): void {
+  if (typeof g.reg !== 'function' || g.__samlguardMemo === true) return;
   const original = g.reg;
   type Node = { next: Map<unknown, Node>; value?: RegExp };
   const root: Node = { next: new Map() };

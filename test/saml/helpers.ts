@@ -19,6 +19,8 @@ export interface BuildOptions extends Partial<Omit<SignOptions, 'id' | 'key'>> {
   keyName?: FixtureName;
   /** Applied to the unsigned document; the signature is computed afterwards. */
   edit?: (doc: Document) => void;
+  /** Applied to the unsigned XML text (after `edit`); the signature is computed afterwards. */
+  rewrite?: (xml: string) => string;
 }
 
 /**
@@ -26,9 +28,10 @@ export interface BuildOptions extends Partial<Omit<SignOptions, 'id' | 'key'>> {
  * RSA-SHA256, exclusive c14n). Same signing as fixtures' signedResponse, plus the edit hook.
  */
 export function response(spec: ResponseSpec = {}, options: BuildOptions = {}): string {
-  const { sign = 'assertion', keyName = 'rsa2048', edit, ...signOptions } = options;
+  const { sign = 'assertion', keyName = 'rsa2048', edit, rewrite, ...signOptions } = options;
   let xml = buildResponse(spec);
   if (edit) xml = withDocument(xml, edit);
+  if (rewrite) xml = rewrite(xml);
   const pair = loadKeyPair(keyName);
   const base = { key: pair.privateKey, certificate: pair.certificatePem, ...signOptions };
   if (sign === 'assertion' || sign === 'both') xml = signXml(xml, { ...base, id: spec.assertionId ?? ASSERTION_ID });
@@ -38,9 +41,10 @@ export function response(spec: ResponseSpec = {}, options: BuildOptions = {}): s
 
 /** A bare, signed saml:Assertion document (no Response envelope). */
 export function bareAssertion(spec: ResponseSpec = {}, options: Omit<BuildOptions, 'sign'> & { sign?: boolean } = {}): string {
-  const { sign = true, keyName = 'rsa2048', edit, ...signOptions } = options;
+  const { sign = true, keyName = 'rsa2048', edit, rewrite, ...signOptions } = options;
   let xml = buildAssertion(spec);
   if (edit) xml = withDocument(xml, edit);
+  if (rewrite) xml = rewrite(xml);
   if (!sign) return xml;
   const pair = loadKeyPair(keyName);
   return signXml(xml, { key: pair.privateKey, certificate: pair.certificatePem, ...signOptions, id: spec.assertionId ?? ASSERTION_ID });
@@ -55,8 +59,8 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 
 // ---- DOM edit helpers (applied before signing) ----
 
-export const first = (doc: Document, local: string, ns: string = NS.saml): Element => findFirst(doc, ns, local);
-export const all = (doc: Document, local: string, ns: string = NS.saml): Element[] => findAll(doc, ns, local);
+export const first = (root: Document | Element, local: string, ns: string = NS.saml): Element => findFirst(root, ns, local);
+export const all = (root: Document | Element, local: string, ns: string = NS.saml): Element[] => findAll(root, ns, local);
 export const assertionOf = (doc: Document): Element => first(doc, 'Assertion');
 export const conditionsOf = (doc: Document): Element => first(doc, 'Conditions');
 export const scdOf = (doc: Document): Element => first(doc, 'SubjectConfirmationData');

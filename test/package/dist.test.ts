@@ -1,0 +1,46 @@
+// The built package, as a consumer sees it: ESM import and CJS require of dist/, through the exports map.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const built = existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/index.cjs`) && existsSync(`${root}dist/index.d.ts`);
+if (!built && !process.env.CI) console.warn('[samlguard] test/package skipped: dist/ is not built (run `npm run build`).');
+
+describe.runIf(built || process.env.CI)('built package', () => {
+  it('is built (CI runs `npm run build` before the tests)', () => {
+    expect(built).toBe(true);
+  });
+
+  it('exposes the same API to ESM and CommonJS', async () => {
+    const esm = (await import(`${root}dist/index.js`)) as Record<string, unknown>;
+    const cjs = createRequire(import.meta.url)(`${root}dist/index.cjs`) as Record<string, unknown>;
+    for (const mod of [esm, cjs]) {
+      expect(typeof mod.verifyAssertion).toBe('function');
+      expect(typeof mod.createVerifier).toBe('function');
+      expect(typeof mod.SamlGuardError).toBe('function');
+      expect(typeof mod.parseSamlPostBody).toBe('function');
+    }
+    expect(Object.keys(esm).sort()).toEqual(Object.keys(cjs).filter((k) => k !== '__esModule').sort());
+  });
+
+  it('has an exports map with import, require and types for every condition', () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, unknown> };
+    const main = pkg.exports['.'] as { import: { types: string; default: string }; require: { types: string; default: string } };
+    for (const file of [main.import.types, main.import.default, main.require.types, main.require.default]) {
+      expect(existsSync(`${root}${file}`), file).toBe(true);
+    }
+  });
+
+  it('installs the xmldom speed-up in both builds (it must survive tree-shaking)', () => {
+    for (const file of ['dist/index.js', 'dist/index.cjs']) {
+      expect(readFileSync(`${root}${file}`, 'utf8'), file).toMatch(/@xmldom\/xmldom\/lib\/grammar\.js/);
+    }
+  });
+
+  it('keeps test tooling out of the shipped bundle', () => {
+    const bundle = readFileSync(`${root}dist/index.js`, 'utf8');
+    expect(bundle).not.toMatch(/node-forge|fast-check|fixtures\//);
+  });
+});
