@@ -2,9 +2,9 @@ import { createVerifier, type Verifier } from './verifier.js';
 import type { VerifiedAssertion, VerifyOptions } from './types.js';
 
 // verifyAssertion is called per request with an options literal; keys must not be re-imported each
-// time. Verifiers are cached by configuration (per-request facts — now, inResponseTo — excluded).
+// time. Verifiers are cached by configuration (per-request facts — now, inResponseTo — excluded), never
+// by object identity: an options object edited in place (a rotated key, a new audience) must take effect.
 const MAX_CACHED = 32;
-const byIdentity = new WeakMap<object, Verifier>();
 const byShape = new Map<string, Verifier>();
 const objectIds = new WeakMap<object, number>();
 let nextObjectId = 1;
@@ -28,8 +28,7 @@ function shapeKey(options: VerifyOptions): string {
 }
 
 function verifierFor(options: VerifyOptions): Verifier {
-  const cached = byIdentity.get(options);
-  if (cached) return cached;
+  if (options === null || typeof options !== 'object') return createVerifier(options); // throws CONFIG_INVALID
   const key = shapeKey(options);
   let verifier = byShape.get(key);
   if (verifier) {
@@ -39,7 +38,6 @@ function verifierFor(options: VerifyOptions): Verifier {
     if (byShape.size >= MAX_CACHED) byShape.delete(byShape.keys().next().value!);
   }
   byShape.set(key, verifier);
-  byIdentity.set(options, verifier);
   return verifier;
 }
 

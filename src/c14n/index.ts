@@ -23,8 +23,6 @@ import {
   canonicalizeSubtree,
 } from './subtree.js';
 
-export { escapeAttr, escapeText } from './escape.js';
-
 /** Algorithm URIs of the supported canonicalization methods. */
 export const C14N = {
   EXC: 'http://www.w3.org/2001/10/xml-exc-c14n#',

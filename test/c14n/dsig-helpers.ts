@@ -104,6 +104,13 @@ function namespacesAt(el: Element): Record<string, string> {
  * `skipped` references may still report `inputOctets`: the canonical octets handed to a first transform
  * this helper cannot run (XSLT, base64), which the Merlin samples record as intermediates.
  */
+/** xpath's compiled-expression API: present at runtime, missing from its type declarations. */
+const xpathParse = (xpath as unknown as {
+  parse(expression: string): {
+    evaluateBoolean(options: { node: Node; namespaces: Record<string, string>; variables: Record<string, Node[]> }): boolean;
+  };
+}).parse;
+
 export type ReferenceOutcome = { octets: string; digestOk: boolean } | { skipped: string; inputOctets?: string };
 
 /** Recompute one Reference's octets and compare their digest with its DigestValue. */
@@ -143,9 +150,9 @@ export function checkReference(doc: Document, signature: Element, ref: Element):
         variables[`id_${id}`] = target === undefined ? [] : [target];
         return `$id_${id}`;
       });
-      const parsed = xpath.parse(source);
+      const parsed = xpathParse(source);
       const namespaces = namespacesAt(xp);
-      filter = (n) => parsed.evaluateBoolean({ node: n as never, namespaces, variables } as never);
+      filter = (n) => parsed.evaluateBoolean({ node: n, namespaces, variables });
     } else {
       final = c14nOf(t);
       if (final === undefined) {

@@ -1,11 +1,11 @@
 // Property tests over random namespace-well-formed XML: idempotence of every algorithm, exclusive c14n's
 // independence from unused ancestor declarations, `exclude` being equivalent to removing the node,
 // and canonicalization never touching the DOM.
-import type { Element } from '@xmldom/xmldom';
+import type { Element, Node } from '@xmldom/xmldom';
 import { XMLSerializer } from '@xmldom/xmldom';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type C14nAlgorithm, C14N, canonicalize } from '../../src/c14n/index.js';
+import { type C14nAlgorithm, C14N, canonicalize, canonicalizeNodeSet } from '../../src/c14n/index.js';
 import { parseXml } from './helpers.js';
 
 const ALGORITHMS = Object.values(C14N) as C14nAlgorithm[];
@@ -198,6 +198,26 @@ describe('c14n properties (fast-check)', () => {
         for (const algorithm of [C14N.EXC, C14N.EXC_WITH_COMMENTS] as const) {
           expect(canonicalize(embedded, algorithm)).toBe(canonicalize(standalone, algorithm));
         }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the general node-set path agrees with the subtree fast path (apex + descendants − excluded subtree)', () => {
+    const within = (ancestor: Node, node: Node) => {
+      for (let n: Node | null = node; n !== null; n = n.parentNode ?? (n as { ownerElement?: Node | null }).ownerElement ?? null) if (n === ancestor) return true;
+      return false;
+    };
+    fc.assert(
+      fc.property(docArb, fc.nat(), fc.nat(), fc.constantFrom(...ALGORITHMS), fc.subarray(['#default', ...PREFIXES]), (tree, pickApex, pickVictim, algorithm, prefixes) => {
+        const doc = parseXml(serialize(tree));
+        const elements = elementsOf(doc.documentElement!);
+        const apex = elements[pickApex % elements.length]!;
+        const below = elementsOf(apex).slice(1);
+        const victim = below.length > 0 ? below[pickVictim % below.length]! : null;
+        const isIncluded = (n: Node) => within(apex, n) && (victim === null || !within(victim, n));
+        const options = { inclusivePrefixes: prefixes };
+        expect(canonicalizeNodeSet(doc, algorithm, isIncluded, options)).toBe(canonicalize(apex, algorithm, { ...options, exclude: victim }));
       }),
       { numRuns: RUNS },
     );

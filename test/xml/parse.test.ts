@@ -99,7 +99,8 @@ describe('parseXml: processing instructions → XML_FORBIDDEN_CONSTRUCT', () => 
     ['xml-stylesheet after the declaration', '<?xml version="1.0"?><?xml-stylesheet href="x.xsl" type="text/xsl"?><r/>'],
     ['PI after the declaration', '<?xml version="1.0"?><?pi data?><r/>'],
     ['PI after the root', '<r/><?pi data?>'],
-    ['PI in an attribute-free empty root', '<r><?x?></r>'],
+    ['PI without data', '<r><?x?></r>'],
+    ['PI in a CDATA-looking context outside CDATA', '<r>]]&gt;<?pi x?></r>'],
   ])('%s', (_name, xml) => {
     parseCode(xml, 'XML_FORBIDDEN_CONSTRUCT');
   });
@@ -108,15 +109,17 @@ describe('parseXml: processing instructions → XML_FORBIDDEN_CONSTRUCT', () => 
   // declaration — e.g. the PI <?xml-stylesheet ...?> at offset 0 — is reported as a malformed XML
   // declaration (XML_MALFORMED) instead of a refused processing instruction. Still rejected, wrong code.
   // Remove `.fails` once fixed.
-  it.fails('a PI whose target starts with "xml" at offset 0 (xml-stylesheet) → XML_FORBIDDEN_CONSTRUCT', () => {
+  it('a PI whose target starts with "xml" at offset 0 (xml-stylesheet) → XML_FORBIDDEN_CONSTRUCT', () => {
     parseCode('<?xml-stylesheet href="x.xsl" type="text/xsl"?><r/>', 'XML_FORBIDDEN_CONSTRUCT');
   });
 
-  it('an XML declaration anywhere but at offset 0 (or a reserved XML target) is not well-formed', () => {
-    parseCode(' <?xml version="1.0"?><r/>', 'XML_MALFORMED');
-    parseCode('<!-- c --><?xml version="1.0"?><r/>', 'XML_MALFORMED');
-    parseCode('<r><?XML version="1.0"?></r>', 'XML_MALFORMED');
-    parseCode('<r><?xml version="1.0"?></r>', 'XML_MALFORMED');
+  it('an XML declaration anywhere but at offset 0 (or a reserved XML target) is refused like any PI', () => {
+    parseCode(' <?xml version="1.0"?><r/>', 'XML_FORBIDDEN_CONSTRUCT');
+    parseCode('\n<?xml version="1.0" encoding="ISO-8859-1"?><r/>', 'XML_FORBIDDEN_CONSTRUCT');
+    parseCode('<!-- c --><?xml version="1.0"?><r/>', 'XML_FORBIDDEN_CONSTRUCT');
+    parseCode('<r><?XML version="1.0"?></r>', 'XML_FORBIDDEN_CONSTRUCT');
+    parseCode('<r><?xml version="1.0"?></r>', 'XML_FORBIDDEN_CONSTRUCT');
+    parseCode('<?xml version="1.0"?><?xml version="1.0"?><r/>', 'XML_FORBIDDEN_CONSTRUCT');
   });
 });
 
@@ -182,6 +185,24 @@ describe('parseXml: well-formedness → XML_MALFORMED', () => {
     ["'<' in an attribute value", '<r a="<"/>'],
   ])('%s', (_name, xml) => {
     parseCode(xml, 'XML_MALFORMED');
+  });
+
+  it('line ends: CR LF and lone CR become LF (XML 1.0 §2.11)', () => {
+    expect(parseXml('<r a="x\r\ny">a\r\nb\rc</r>').root.textContent).toBe('a\nb\nc');
+    expect(parseXml('<r>a&#13;b</r>').root.textContent).toBe('a\rb');
+  });
+
+  // KNOWN BUG (src/xml/parse.ts, DOMParser options): @xmldom/xmldom's default normalizeLineEndings applies
+  // XML 1.1 end-of-line handling (NEL U+0085, LS U+2028, PS U+2029 → LF) to every document. In XML 1.0
+  // they are ordinary characters, so a conformant IdP's signed content containing them fails with
+  // DIGEST_MISMATCH here, and samlguard reads "a\u2028b" and "a\nb" as the same value (a parser
+  // differential). Fix: pass normalizeLineEndings: (s) => s.replace(/\r\n?/g, '\n'). Remove `.fails` once fixed.
+  it.each([
+    ['U+2028', '\u2028'],
+    ['U+2029', '\u2029'],
+    ['U+0085', '\u0085'],
+  ])('%s in text is kept as is (XML 1.0 does not treat it as a line end)', (_name, ch) => {
+    expect(parseXml(`<r>a${ch}b</r>`).root.textContent).toBe(`a${ch}b`);
   });
 
   it('an undeclared default namespace (xmlns="") is allowed', () => {
