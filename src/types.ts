@@ -83,7 +83,10 @@ export interface SignatureInfo {
   algorithm: string;
   /** DigestMethod URI. */
   digest: string;
-  /** SHA-256 fingerprint of the configured certificate that verified (or of the public key's SPKI when configured bare). */
+  /**
+   * SHA-256 fingerprint (colon hex, as `openssl x509 -fingerprint -sha256`) of the configured certificate
+   * that verified; for a key configured as a bare public key, the SHA-256 of its SubjectPublicKeyInfo.
+   */
   certificateFingerprint: string;
 }
 

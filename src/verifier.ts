@@ -134,7 +134,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
         covered: envelope.covered,
         algorithm: envelope.signature.algorithms.signature,
         digest: envelope.signature.algorithms.digest,
-        certificateFingerprint: key.fingerprint ?? `spki:${key.spki.slice(0, 16)}…`,
+        certificateFingerprint: key.fingerprint ?? key.spkiFingerprint,
       },
     };
     if (claims.notBefore !== undefined) result.notBefore = new Date(claims.notBefore);

@@ -10,6 +10,11 @@ export function digestText(hash: HashName, text: string): Buffer {
   return createHash(hash).update(text, 'utf8').digest();
 }
 
+/** Hash bytes (key material, certificates). */
+export function digestBytes(hash: HashName, data: Uint8Array): Buffer {
+  return createHash(hash).update(data).digest();
+}
+
 /** Constant-time comparison of two digests (different lengths compare unequal). */
 export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);

@@ -272,18 +272,23 @@ function selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: Ds
   const minRsa = policy.minRsaKeyBits ?? DEFAULT_MIN_RSA_BITS;
   let candidates: readonly TrustedKey[] = trustedKeys;
   if (shape.keyInfoCertificates !== undefined) {
-    const offered = shape.keyInfoCertificates.map(describeCertificate);
-    // A certificate selects the configured key with the same certificate, or with the same public key
-    // (IdPs re-issue certificates for an unchanged key). It can never introduce a key of its own.
-    candidates = trustedKeys.filter((k) => offered.some((o) => (o.fingerprint !== undefined && o.fingerprint === k.fingerprint) || (o.spki !== undefined && o.spki === k.spki)));
+    const offeredDer = shape.keyInfoCertificates;
+    // The common case, the configured certificate itself, is a byte comparison: no parsing per request.
+    candidates = trustedKeys.filter((k) => k.der !== undefined && offeredDer.some((d) => d.equals(k.der!)));
     if (candidates.length === 0) {
-      const first = offered[0] ?? {};
-      const claimed = first.fingerprint !== undefined ? `certificate ${quote(first.subject ?? '')} (SHA-256 fingerprint ${first.fingerprint})` : 'a certificate that could not be parsed';
-      throw new SamlGuardError(
-        'KEY_NOT_TRUSTED',
-        `The signature claims ${claimed}, which is not among the ${trustedKeys.length} configured key(s). If the IdP rotated its signing key, add the new certificate (or refresh metadata).`,
-        { path: pathOf(shape.signature), details: { claimedSubject: first.subject, claimedFingerprint: first.fingerprint } },
-      );
+      // A certificate selects the configured key with the same public key too (IdPs re-issue
+      // certificates for an unchanged key). It can never introduce a key of its own.
+      const offered = offeredDer.map(describeCertificate);
+      candidates = trustedKeys.filter((k) => offered.some((o) => o.spki !== undefined && o.spki === k.spki));
+      if (candidates.length === 0) {
+        const first = offered[0] ?? {};
+        const claimed = first.fingerprint !== undefined ? `certificate ${quote(first.subject ?? '')} (SHA-256 fingerprint ${first.fingerprint})` : 'a certificate that could not be parsed';
+        throw new SamlGuardError(
+          'KEY_NOT_TRUSTED',
+          `The signature claims ${claimed}, which is not among the ${trustedKeys.length} configured key(s). If the IdP rotated its signing key, add the new certificate (or refresh metadata).`,
+          { path: pathOf(shape.signature), details: { claimedSubject: first.subject, claimedFingerprint: first.fingerprint } },
+        );
+      }
     }
   }
   const sameFamily = candidates.filter((k) => k.family === family);

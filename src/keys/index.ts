@@ -1,6 +1,10 @@
 import { X509Certificate, createPublicKey, KeyObject } from 'node:crypto';
 import { SamlGuardError, quote } from '../errors.js';
-import type { KeyFamily } from '../crypto/index.js';
+import { digestBytes, type KeyFamily } from '../crypto/index.js';
+
+function colonHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}
 
 /** Anything a caller may configure as a trusted IdP signing key. */
 export type KeyInput = string | Uint8Array | KeyObject | X509Certificate;
@@ -18,6 +22,10 @@ export interface TrustedKey {
   readonly subject?: string;
   /** SubjectPublicKeyInfo DER (base64): a certificate re-issued for the same key still selects it. */
   readonly spki: string;
+  /** SHA-256 of the SubjectPublicKeyInfo DER, colon hex: identifies bare public keys in results and logs. */
+  readonly spkiFingerprint: string;
+  /** The certificate's DER, for a byte comparison with KeyInfo that needs no certificate parsing. */
+  readonly der?: Buffer;
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
@@ -50,13 +58,15 @@ function fromPublicKey(key: KeyObject, where: string, certificate?: X509Certific
   } else {
     throw new SamlGuardError('CONFIG_INVALID', `${where} is a ${String(type)} key; XML-DSig keys must be RSA or EC (ECDSA).`);
   }
-  const spki = key.export({ type: 'spki', format: 'der' }).toString('base64');
+  const spkiDer = key.export({ type: 'spki', format: 'der' });
+  const spki = spkiDer.toString('base64');
   return Object.freeze({
     key,
     family,
     bits,
     spki,
-    ...(certificate ? { certificate, fingerprint: certificate.fingerprint256, subject: certificate.subject } : {}),
+    spkiFingerprint: colonHex(digestBytes('sha256', spkiDer)),
+    ...(certificate ? { certificate, fingerprint: certificate.fingerprint256, subject: certificate.subject, der: certificate.raw } : {}),
   });
 }
 

@@ -3,12 +3,15 @@
  * one algorithm/transform, and — where the result can be signed at all — re-signs SignedInfo with the
  * TRUSTED key, so only the allow-list can be what rejects it.
  */
+import { sign as cryptoSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Element } from '@xmldom/xmldom';
 import { C14N } from '../../src/c14n/index.js';
 import { loadKeyPair } from '../../fixtures/index.js';
 import { digestAlgorithmUri, signatureAlgorithmUri } from '../../fixtures/signer.js';
+import { setText } from '../../fixtures/mutate.js';
 import {
+  canonicalSignedInfo,
   dsChildren,
   dsElement,
   edit,
@@ -118,6 +121,18 @@ describe('SHA-1 needs allowSha1', () => {
     });
     expectCode(() => verifyDoc(xml, { keys: trusted('ec-p256') }), 'ALGORITHM_NOT_ALLOWED');
     verifyDoc(xml, { keys: trusted('ec-p256'), policy: { allowSha1: true } });
+  });
+});
+
+describe('ECDSA SignatureValue encoding', () => {
+  it('an ECDSA signature in ASN.1 DER form instead of raw r||s (RFC 4051) → SIGNATURE_INVALID', () => {
+    const valid = signDoc({ keyName: 'ec-p256', signatureAlgorithm: 'ecdsa-sha256' });
+    verifyDoc(valid, { keys: trusted('ec-p256') });
+    const xml = edit(valid, (p) => {
+      const der = cryptoSign('sha256', Buffer.from(canonicalSignedInfo(p.signedInfo), 'utf8'), { key: loadKeyPair('ec-p256').privateKey, dsaEncoding: 'der' });
+      setText(p.signatureValue, der.toString('base64'));
+    });
+    expectCode(() => verifyDoc(xml, { keys: trusted('ec-p256') }), 'SIGNATURE_INVALID');
   });
 });
 

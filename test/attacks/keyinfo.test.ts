@@ -180,3 +180,16 @@ describe('KeyInfo: key strength and family policy', () => {
     );
   });
 });
+
+describe('KeyInfo: configuration edge cases', () => {
+  it('no configured keys at all → KEY_NOT_TRUSTED, with and without KeyInfo', () => {
+    expectCode(() => verifyDoc(signDoc(), { keys: [] }), 'KEY_NOT_TRUSTED');
+    expectCode(() => verifyDoc(signDoc({ certName: null }), { keys: [] }), 'KEY_NOT_TRUSTED');
+  });
+
+  it('certificate validity dates are not enforced for configured keys (SECURITY.md: trust comes from configuration)', () => {
+    for (const name of ['rsa2048-expired', 'rsa2048-not-yet-valid'] as const) {
+      expect(verifyDoc(signDoc({ keyName: name }), { keys: trusted(name) }).key.fingerprint).toBe(loadKeyPair(name).certificate.fingerprint256);
+    }
+  });
+});

@@ -54,16 +54,18 @@ type Child = { t: 'text'; v: string; refs: boolean } | { t: 'comment'; v: string
 //    CR back raw, so the signed document would not round-trip (a fixture limitation).
 //  - a literal U+FFFD is left out: xmldom reports it as a warning ("source encoding issues?") and
 //    parseXml treats every parser warning as fatal (XML_MALFORMED); &#xFFFD; is accepted.
-//  - U+0085, U+2028 and U+2029 are left out: xmldom applies XML 1.1 end-of-line handling and turns
-//    them into '\n' (see the KNOWN BUG test in test/xml/parse.test.ts), so a character reference to one
-//    of them does not survive the fixture signer's serialize → re-parse round trip.
-const SPECIAL = ['<', '>', '&', '"', "'", ']]>', ' ', '\n', '\t', '\r\n', '-', '--', '=', '/', '\u00e9', '\u00a0', '\u0084', '\u{1F600}', '\u{10FFFD}', '\u{1D11E}', '\u4e2d'];
+//  - U+0085, U+2028 and U+2029 are always written as character references: the fixture signer parses
+//    with plain xmldom, whose default end-of-line handling (XML 1.1 rules) folds them to '\n' when raw,
+//    while samlguard's parser (XML 1.0 rules) keeps them.
+const SPECIAL = ['<', '>', '&', '"', "'", ']]>', ' ', '\n', '\t', '\r\n', '-', '--', '=', '/', '\u00e9', '\u00a0', '\u0084', '\u0085', '\u2028', '\u2029', '\u{1F600}', '\u{10FFFD}', '\u{1D11E}', '\u4e2d'];
+const ALWAYS_REF = /[\u0085\u2028\u2029]/;
+const ALWAYS_REF_G = /[\u0085\u2028\u2029]/g; // (no references inside comments and CDATA: replaced)
 const charArb = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...SPECIAL) },
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 3 }) },
 );
-const textArb = fc.array(charArb, { maxLength: 10 }).map((parts) => parts.join('').replace(/[\uFFFD\u0085\u2028\u2029]/g, '?'));
+const textArb = fc.array(charArb, { maxLength: 10 }).map((parts) => parts.join('').replace(/\uFFFD/g, '?'));
 
 const LOCALS = ['item', 'Value', 'x-y', 'n.1', '_z', '\u00e9l\u00e9ment', 'A'];
 const ATTR_NAMES = ['x', 'y', 'long-name', 'a:x', 'b:x', 'a:y', 'xml:lang'];
@@ -96,7 +98,7 @@ function escText(v: string, refs: boolean): string {
     if (ch === '&') out += '&amp;';
     else if (ch === '<') out += '&lt;';
     else if (ch === '>') out += '&gt;';
-    else if (refs && ch !== '\r' && ch.codePointAt(0)! > 0x7e) out += charRef(ch);
+    else if ((refs && ch !== '\r' && ch.codePointAt(0)! > 0x7e) || ALWAYS_REF.test(ch)) out += charRef(ch);
     else out += ch;
   }
   return out;
@@ -109,7 +111,7 @@ function escAttr(v: string, refs: boolean): string {
     else if (ch === '<') out += '&lt;';
     else if (ch === '"') out += '&quot;';
     // Literal TAB/LF/CR are normalised to spaces by the parser; as references they survive.
-    else if (refs && (ch === '\t' || ch === '\n' || ch === '\r' || ch.codePointAt(0)! > 0x7e)) out += charRef(ch);
+    else if ((refs && (ch === '\t' || ch === '\n' || ch === '\r' || ch.codePointAt(0)! > 0x7e)) || ALWAYS_REF.test(ch)) out += charRef(ch);
     else out += ch;
   }
   return out;
@@ -136,9 +138,9 @@ function renderChild(c: Child): string {
     case 'text':
       return escText(c.v, c.refs);
     case 'comment':
-      return `<!--${c.v.replace(/-/g, '_')}-->`;
+      return `<!--${c.v.replace(/-/g, '_').replace(ALWAYS_REF_G, '?')}-->`;
     case 'cdata':
-      return `<![CDATA[${c.v.replace(/\]\]>/g, ']] >')}]]>`;
+      return `<![CDATA[${c.v.replace(/\]\]>/g, ']] >').replace(ALWAYS_REF_G, '?')}]]>`;
     case 'el':
       return renderEl(c.el);
   }

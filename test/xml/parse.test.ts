@@ -42,8 +42,8 @@ describe('parseXml: baseline', () => {
   });
 
   it("accepts '&', '<' and other markup inside CDATA sections and comments", () => {
-    const p = parseXml('<r><!-- a & b <!DOCTYPE x> &foo; --><![CDATA[ & < &bar; <!ENTITY ]]></r>');
-    expect(p.root.textContent).toBe(' & < &bar; <!ENTITY ');
+    const p = parseXml('<r><!-- a & b <!DOCTYPE x> &foo; <?pi?> --><![CDATA[ & < &bar; <!ENTITY <?php ?> ]]></r>');
+    expect(p.root.textContent).toBe(' & < &bar; <!ENTITY <?php ?> ');
   });
 
   it('accepts the five predefined entities and character references to allowed characters', () => {
@@ -105,10 +105,8 @@ describe('parseXml: processing instructions → XML_FORBIDDEN_CONSTRUCT', () => 
     parseCode(xml, 'XML_FORBIDDEN_CONSTRUCT');
   });
 
-  // KNOWN BUG (src/xml/parse.ts lexicalScan): any input starting with '<?xml' that is not an XML
-  // declaration — e.g. the PI <?xml-stylesheet ...?> at offset 0 — is reported as a malformed XML
-  // declaration (XML_MALFORMED) instead of a refused processing instruction. Still rejected, wrong code.
-  // Remove `.fails` once fixed.
+  // Regression: a PI whose target merely starts with "xml" at offset 0 was once reported as a malformed
+  // XML declaration (XML_MALFORMED) instead of a refused processing instruction.
   it('a PI whose target starts with "xml" at offset 0 (xml-stylesheet) → XML_FORBIDDEN_CONSTRUCT', () => {
     parseCode('<?xml-stylesheet href="x.xsl" type="text/xsl"?><r/>', 'XML_FORBIDDEN_CONSTRUCT');
   });
@@ -192,17 +190,17 @@ describe('parseXml: well-formedness → XML_MALFORMED', () => {
     expect(parseXml('<r>a&#13;b</r>').root.textContent).toBe('a\rb');
   });
 
-  // KNOWN BUG (src/xml/parse.ts, DOMParser options): @xmldom/xmldom's default normalizeLineEndings applies
-  // XML 1.1 end-of-line handling (NEL U+0085, LS U+2028, PS U+2029 → LF) to every document. In XML 1.0
-  // they are ordinary characters, so a conformant IdP's signed content containing them fails with
-  // DIGEST_MISMATCH here, and samlguard reads "a\u2028b" and "a\nb" as the same value (a parser
-  // differential). Fix: pass normalizeLineEndings: (s) => s.replace(/\r\n?/g, '\n'). Remove `.fails` once fixed.
+  // Regression: @xmldom/xmldom's default normalizeLineEndings applies XML 1.1 end-of-line handling
+  // (NEL U+0085, LS U+2028, PS U+2029 → LF). In XML 1.0 they are ordinary characters; folding them made
+  // samlguard read "a\u2028b" as "a\nb" (a parser differential) and reject conformant signed content.
   it.each([
     ['U+2028', '\u2028'],
     ['U+2029', '\u2029'],
     ['U+0085', '\u0085'],
-  ])('%s in text is kept as is (XML 1.0 does not treat it as a line end)', (_name, ch) => {
-    expect(parseXml(`<r>a${ch}b</r>`).root.textContent).toBe(`a${ch}b`);
+  ])('%s in text and attributes is kept as is (XML 1.0 does not treat it as a line end)', (_name, ch) => {
+    const p = parseXml(`<r a="x${ch}y">a${ch}b\r${ch}c</r>`);
+    expect(p.root.textContent).toBe(`a${ch}b\n${ch}c`);
+    expect(p.root.getAttribute('a')).toBe(`x${ch}y`);
   });
 
   it('an undeclared default namespace (xmlns="") is allowed', () => {
