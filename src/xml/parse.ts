@@ -133,6 +133,12 @@ function lexicalScan(text: string): void {
         throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Processing instruction <?${quote(target).slice(1, -1)} …?> at offset ${m.index} is refused (only the XML declaration, at the very start, is allowed).`);
       }
       if (s === '<!') {
+        const rest = text.slice(m.index, m.index + 10);
+        if (!/^<![A-Za-z]/.test(rest)) {
+          // What is left after the CDATA/comment alternatives matched nothing: an unterminated comment or
+          // CDATA section, or a typo such as '<!-'.
+          throw new SamlGuardError('XML_MALFORMED', `Unterminated or malformed comment/CDATA section at offset ${m.index}.`);
+        }
         throw new SamlGuardError(
           'XML_FORBIDDEN_CONSTRUCT',
           `Markup declaration ${quote(text.slice(m.index, m.index + 12))} at offset ${m.index}: DOCTYPE, DTDs and entity declarations are refused.`,
@@ -262,6 +268,9 @@ export function parseWithLimits(input: string | Uint8Array, lim: Readonly<Requir
       // XML 1.1 rule), which would make samlguard read "a\u2028b" as "a\nb": a parser differential.
       normalizeLineEndings: normalizeXml10LineEndings,
       onError: (level: string, message: string) => {
+        // U+FFFD is a legal XML character; xmldom merely wonders whether the source was mis-decoded.
+        // (Byte input is decoded with a fatal UTF-8 decoder, so a U+FFFD here was really in the data.)
+        if (level === 'warning' && message.startsWith('Unicode replacement character detected')) return;
         fail(new SamlGuardError('XML_MALFORMED', `The XML is not well-formed: ${level}: ${truncate(message)}`));
       },
     }).parseFromString(text, 'text/xml');
@@ -284,5 +293,6 @@ function normalizeXml10LineEndings(input: string): string {
 
 function truncate(message: string): string {
   const oneLine = message.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 160 ? `${oneLine.slice(0, 160)}…` : oneLine;
+  // The parser's messages may quote input (tag names, attribute names): keep them as bounded as quote().
+  return oneLine.length > 80 ? `${oneLine.slice(0, 80)}…` : oneLine;
 }

@@ -179,6 +179,23 @@ describe('verifySignedElement: tampering', () => {
     expectCode(() => verifyDoc(xml), 'SIGNATURE_INVALID');
   });
 
+  it('line ends: CR LF for a signed LF still verifies; NEL / LS / PS substituted for it → DIGEST_MISMATCH', () => {
+    const signed = signDoc({ xml: buildResponse({ attributes: { note: ['line1\nline2'] } }) });
+    expect(signed).toContain('line1\nline2');
+    verifyDoc(signed);
+    verifyDoc(signed.replace('line1\nline2', 'line1\r\nline2'));
+    verifyDoc(signed.replace('line1\nline2', 'line1\rline2'));
+    for (const ch of ['\u0085', '\u2028', '\u2029']) {
+      expectCode(() => verifyDoc(signed.replace('line1\nline2', `line1${ch}line2`)), 'DIGEST_MISMATCH');
+    }
+  });
+
+  it('content with U+2028 / U+0085 (as character references) signs and verifies, and is read back unchanged', () => {
+    const signed = signDoc({ xml: buildResponse().replace('alice@example.com</saml:NameID>', 'alice&#x2028;&#x85;@example.com</saml:NameID>') });
+    const result = verifyDoc(signed);
+    expect(firstDescendant(result.element, NS.saml, 'NameID').textContent).toBe('alice\u2028\u0085@example.com');
+  });
+
   it('SignatureValue bytes flipped → SIGNATURE_INVALID', () => {
     const xml = edit(valid, (p) => {
       const bytes = Buffer.from(p.signatureValue.textContent!, 'base64');
@@ -221,7 +238,16 @@ describe('verifySignedElement: the DOM must come from parseXml', () => {
     expectCode(() => verifySignedElement(doc.documentElement!, trusted('rsa2048')), 'REFERENCE_INVALID');
   });
 
-  it('an element detached from a parsed document still resolves only through the original index', () => {
+  it('an xmldom-parsed XSW document with a duplicated ID (which parseXml refuses) → REFERENCE_INVALID', () => {
+    const xml = signDoc();
+    const evil = xml.replace(/<saml:Assertion [\s\S]*<\/saml:Assertion>/, (a) => a.replace('alice@example.com', 'admin@example.com') + a);
+    expectCode(() => parseXml(evil), 'DUPLICATE_ID');
+    const doc = new DOMParser().parseFromString(evil, 'text/xml');
+    const first = firstDescendant(doc, NS.saml, 'Assertion');
+    expectCode(() => verifySignedElement(first, trusted('rsa2048')), 'REFERENCE_INVALID');
+  });
+
+  it('a clone of the signed element appended to the same document is not the indexed element → REFERENCE_INVALID', () => {
     const xml = signDoc();
     const parsed = parseXml(xml);
     const assertion = parsed.ids.get(ASSERTION_ID)!;

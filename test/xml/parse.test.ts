@@ -203,6 +203,21 @@ describe('parseXml: well-formedness → XML_MALFORMED', () => {
     expect(p.root.getAttribute('a')).toBe(`x${ch}y`);
   });
 
+  // Regression: these once fell through to the markup-declaration check and were reported as a refused
+  // DOCTYPE (XML_FORBIDDEN_CONSTRUCT) — rejected, but with a misleading code and message.
+  it.each([
+    ['unterminated comment', '<r><!-- x</r>'],
+    ['unterminated CDATA section', '<r><![CDATA[ x</r>'],
+    ["'<!-' typo", '<r><!- x --></r>'],
+  ])('%s → XML_MALFORMED', (_name, xml) => {
+    parseCode(xml, 'XML_MALFORMED');
+  });
+
+  it('a comment containing "--" is XML_MALFORMED', () => {
+    parseCode('<r><!-- a -- b --></r>', 'XML_MALFORMED');
+    parseCode('<r><!-- a ---></r>', 'XML_MALFORMED');
+  });
+
   it('an undeclared default namespace (xmlns="") is allowed', () => {
     expect(parseXml('<r xmlns="urn:x"><c xmlns=""/></r>').root.localName).toBe('r');
   });
@@ -318,6 +333,8 @@ describe('parseXml: error messages are bounded', () => {
     ['element name in a mismatched end tag', `<r><${big}></r>`],
     ['text outside the root', `${big}<r/>`],
     ['undeclared prefix', `<${big}:r/>`],
+    ['attribute name without value', `<r ${big}/>`],
+    ['unclosed element', `<${big}>`],
   ])('%s: message stays short', (_name, xml) => {
     let message = '';
     try {
@@ -327,8 +344,31 @@ describe('parseXml: error messages are bounded', () => {
       message = (err as Error).message;
     }
     expect(message).not.toBe('');
-    // quote() echoes at most 80 characters; messages relayed from xmldom are cut at 160.
-    expect(echoed(message)).toBeLessThanOrEqual(160);
+    // quote() echoes at most 80 characters; messages relayed from xmldom are cut at 80 too.
+    expect(echoed(message)).toBeLessThanOrEqual(100);
     expect(message.length).toBeLessThan(300);
+  });
+
+  // Regression: messages relayed from xmldom were once cut at 160 characters, echoing ~150 of input.
+  it.each([
+    ['element name in a mismatched end tag', `<r><${big}></r>`],
+    ['attribute name without value', `<r ${big}/>`],
+    ['unclosed element', `<${big}>`],
+  ])('%s: echoes at most ~100 characters of input', (_name, xml) => {
+    let message = '';
+    try {
+      parseXml(xml);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(echoed(message)).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('parseXml: legal characters xmldom only warns about', () => {
+  it('a literal U+FFFD (legal in XML 1.0) is accepted, as is &#xFFFD;', () => {
+    expect(parseXml('<r>a\uFFFDb</r>').root.textContent).toBe('a\uFFFDb');
+    expect(parseXml('<r>a&#xFFFD;b</r>').root.textContent).toBe('a\uFFFDb');
+    expect(parseXml(new TextEncoder().encode('<r>\uFFFD</r>')).root.textContent).toBe('\uFFFD');
   });
 });
