@@ -1,34 +1,40 @@
 import type { KeyInput } from './keys/index.js';
 import type { ParseLimits } from './xml/parse.js';
 
-/** An instant: a Date, epoch milliseconds, or a function returning either (called once per verification). */
-export type Clock = Date | number | (() => Date | number);
+/**
+ * An instant: a Date, epoch milliseconds, an ISO 8601 string with a zone ("2026-01-15T10:00:00Z"), or a
+ * function returning a Date or number (called once per verification).
+ */
+export type Clock = Date | number | string | (() => Date | number);
 
 /** The identity provider samlguard trusts. */
 export interface IdpOptions {
   /** The IdP entityID; every Issuer must equal it. Taken from `metadata` when omitted there. */
-  entityId?: string;
+  entityId?: string | null;
   /** Trusted signing certificates or public keys (PEM, base64 DER, DER bytes, KeyObject, X509Certificate). Several = key rotation. */
-  certificates?: readonly KeyInput[];
+  certificates?: readonly KeyInput[] | null;
   /** IdP metadata XML (EntityDescriptor or EntitiesDescriptor): its entityID and every signing certificate are trusted. */
-  metadata?: string | Uint8Array;
+  metadata?: string | Uint8Array | null;
 }
 
-/** Configuration of a verifier. Validated once, at {@link createVerifier}; a bad value throws CONFIG_INVALID. */
+/**
+ * Configuration of a verifier. Validated once, at {@link createVerifier}; a bad value throws CONFIG_INVALID.
+ * Optional settings accept `null` as "not set" (configuration often arrives as JSON).
+ */
 export interface VerifyOptions {
   idp: IdpOptions;
   /** Our SP entityID(s): every AudienceRestriction must contain one of them. Required. */
   audience: string | readonly string[];
   /** Our ACS URL: SubjectConfirmationData Recipient (and Response Destination, when present) must equal it. */
-  recipient?: string;
+  recipient?: string | null;
   /** The AuthnRequest ID this response must answer (SP-initiated flows). Can also be given per call. */
-  inResponseTo?: string;
+  inResponseTo?: string | null;
   /** The current time; default the system clock. */
-  now?: Clock;
+  now?: Clock | null;
   /** Tolerated clock difference with the IdP, in seconds. Default 60. */
-  clockSkewSeconds?: number;
+  clockSkewSeconds?: number | null;
   /** Reject assertions whose IssueInstant is older than this many seconds (plus skew). Off by default. */
-  maxAssertionAgeSeconds?: number;
+  maxAssertionAgeSeconds?: number | null;
   /** Demand a signature on the Assertion itself, not only on the enclosing Response. Default false. */
   requireSignedAssertion?: boolean;
   /** Opt in to SHA-1 signatures and digests (RSA-SHA1, ECDSA-SHA1, SHA-1). Default false. */
@@ -57,8 +63,8 @@ export interface VerifyOptions {
 
 /** Facts known per request. */
 export interface PerCallOptions {
-  now?: Clock;
-  inResponseTo?: string;
+  now?: Clock | null;
+  inResponseTo?: string | null;
 }
 
 export interface SubjectInfo {
@@ -110,7 +116,7 @@ export interface VerifiedAssertion {
   sessionNotOnOrAfter?: Date;
   authnInstant?: Date;
   authnContextClassRef?: string;
-  inResponseTo?: string;
+  inResponseTo?: string | null;
   oneTimeUse: boolean;
   signature: SignatureInfo;
 }

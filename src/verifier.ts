@@ -28,15 +28,26 @@ function nonEmptyString(value: unknown, name: string): string {
   return value;
 }
 
+/** Optional options accept null as "not set" (configuration often comes from JSON, where absent is null). */
+function optionalString(value: unknown, name: string): string | undefined {
+  return value === undefined || value === null ? undefined : nonEmptyString(value, name);
+}
+
 function optionalSeconds(value: unknown, name: string, fallback?: number): number | undefined {
-  if (value === undefined) return fallback;
+  if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(`${name} must be a non-negative number of seconds.`);
   return value;
 }
 
 function checkClock(value: unknown, name: string): Clock | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === null) return undefined;
   if (typeof value === 'function') return value as Clock;
+  if (typeof value === 'string') {
+    // An ISO 8601 instant with an explicit zone, e.g. "2026-01-15T10:00:00Z" (as JSON configuration gives it).
+    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(ms)) throw invalid(`${name} must be a Date, epoch milliseconds, an ISO 8601 instant with a zone, or a function returning a Date or number.`);
+    return ms;
+  }
   if (value instanceof Date ? Number.isNaN(value.getTime()) : typeof value !== 'number' || !Number.isFinite(value)) {
     throw invalid(`${name} must be a valid Date, epoch milliseconds, or a function returning one.`);
   }
@@ -66,15 +77,15 @@ export function createVerifier(options: VerifyOptions): Verifier {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw invalid(`${name} must be a boolean.`);
   }
 
-  let entityId = idp.entityId === undefined ? undefined : nonEmptyString(idp.entityId, 'idp.entityId');
+  let entityId = optionalString(idp.entityId, 'idp.entityId');
   const keyInputs = [];
-  if (idp.metadata !== undefined) {
+  if (idp.metadata !== undefined && idp.metadata !== null) {
     if (typeof idp.metadata !== 'string' && !(idp.metadata instanceof Uint8Array)) throw invalid('idp.metadata must be the metadata XML (string or bytes).');
     const md = parseIdpMetadata(idp.metadata, entityId === undefined ? {} : { entityId });
     entityId ??= md.entityId;
     keyInputs.push(...md.signingCertificates);
   }
-  if (idp.certificates !== undefined) {
+  if (idp.certificates !== undefined && idp.certificates !== null) {
     if (!Array.isArray(idp.certificates)) throw invalid('idp.certificates must be an array.');
     keyInputs.push(...idp.certificates);
   }
@@ -88,10 +99,12 @@ export function createVerifier(options: VerifyOptions): Verifier {
   const minRsaKeyBits = options.minRsaKeyBits ?? (options.allowSha1 === true ? 1024 : 2048);
   if (!Number.isSafeInteger(minRsaKeyBits) || minRsaKeyBits < 1024) throw invalid('minRsaKeyBits must be an integer of at least 1024.');
   const audienceList = typeof options.audience === 'string' ? [options.audience] : options.audience;
-  if (!Array.isArray(audienceList) || audienceList.length === 0) throw invalid('audience is required: your SP entityID (a string or an array of strings).');
+  if (!Array.isArray(audienceList) || audienceList.length === 0) {
+    throw invalid('audience is required: your SP entityID (a string or an array of strings). If your IdP sends no AudienceRestriction, still give it and add allowMissingAudienceRestriction: true.');
+  }
   const audiences = Object.freeze(audienceList.map((a, i) => nonEmptyString(a, `audience[${i}]`)));
-  const recipient = options.recipient === undefined ? undefined : nonEmptyString(options.recipient, 'recipient');
-  const configuredInResponseTo = options.inResponseTo === undefined ? undefined : nonEmptyString(options.inResponseTo, 'inResponseTo');
+  const recipient = optionalString(options.recipient, 'recipient');
+  const configuredInResponseTo = optionalString(options.inResponseTo, 'inResponseTo');
   const skewSeconds = optionalSeconds(options.clockSkewSeconds, 'clockSkewSeconds', 60)!;
   if (skewSeconds > 3600) throw invalid('clockSkewSeconds above 3600 defeats expiry checks; fix the clocks instead.');
   const maxAge = optionalSeconds(options.maxAssertionAgeSeconds, 'maxAssertionAgeSeconds');
@@ -104,8 +117,8 @@ export function createVerifier(options: VerifyOptions): Verifier {
   const trustedEntityId = entityId;
 
   function verifySync(input: string | Uint8Array, perCall: PerCallOptions = {}): VerifiedAssertion {
-    const now = readClock(perCall.now === undefined ? configuredNow : checkClock(perCall.now, 'now'));
-    const inResponseTo = perCall.inResponseTo === undefined ? configuredInResponseTo : nonEmptyString(perCall.inResponseTo, 'inResponseTo');
+    const now = readClock(perCall.now === undefined || perCall.now === null ? configuredNow : checkClock(perCall.now, 'now'));
+    const inResponseTo = perCall.inResponseTo === undefined || perCall.inResponseTo === null ? configuredInResponseTo : nonEmptyString(perCall.inResponseTo, 'inResponseTo');
     const parsed = parseWithLimits(decodeSamlInput(input, limits.maxBytes), limits);
     const envelope = verifyEnvelope(parsed.document, { entityId: trustedEntityId, recipient, inResponseTo, requireSignedAssertion, keys, dsig });
     const claims = readAssertion(envelope.assertion, {

@@ -1,5 +1,5 @@
 import { createVerifier, type Verifier } from './verifier.js';
-import type { VerifiedAssertion, VerifyOptions } from './types.js';
+import type { PerCallOptions, VerifiedAssertion, VerifyOptions } from './types.js';
 
 // verifyAssertion is called per request with an options literal; keys must not be re-imported each
 // time. Verifiers are cached by configuration (per-request facts — now, inResponseTo — excluded), never
@@ -56,8 +56,8 @@ export function verifyAssertion(input: string | Uint8Array, options: VerifyOptio
   } catch (err) {
     return Promise.reject(err);
   }
-  const perCall: { now?: VerifyOptions['now']; inResponseTo?: string } = {};
-  if (options.now !== undefined) perCall.now = options.now;
-  if (options.inResponseTo !== undefined) perCall.inResponseTo = options.inResponseTo;
+  const perCall: PerCallOptions = {};
+  if (options.now !== undefined && options.now !== null) perCall.now = options.now;
+  if (options.inResponseTo !== undefined && options.inResponseTo !== null) perCall.inResponseTo = options.inResponseTo;
   return verifier.verify(input, perCall);
 }

@@ -63,6 +63,35 @@ describe('createVerifier: configuration errors are thrown synchronously as CONFI
   it('the baseline options are valid', () => {
     expect(() => createVerifier(base)).not.toThrow();
   });
+
+  it('an unparseable or zone-less ISO string as now → CONFIG_INVALID', () => {
+    throwsWith(() => createVerifier(cast({ ...base, now: 'yesterday' })), 'CONFIG_INVALID');
+    throwsWith(() => createVerifier(cast({ ...base, now: '2026-01-15T10:01:00' })), 'CONFIG_INVALID');
+  });
+});
+
+describe('configuration as JSON gives it: null means "not set", now may be an ISO string', () => {
+  it('null optional settings are ignored, and an ISO 8601 now is honoured', async () => {
+    const json = cast({
+      ...opts(),
+      recipient: null,
+      inResponseTo: null,
+      clockSkewSeconds: null,
+      maxAssertionAgeSeconds: null,
+      now: new Date(opts().now as Date).toISOString(),
+      idp: { entityId: TEST_IDP, certificates: [RSA.certificatePem], metadata: null },
+    });
+    await expect(verifyAssertion(response(), json)).resolves.toMatchObject({ issuer: TEST_IDP });
+    await expect(createVerifier(json).verify(response(), { now: null, inResponseTo: null })).resolves.toMatchObject({ issuer: TEST_IDP });
+  });
+
+  it('an ISO now far after the assertion still expires it', async () => {
+    await rejectsWith(verifyAssertion(response(), cast({ ...opts(), now: '2099-01-01T00:00:00Z' })), 'EXPIRED');
+  });
+
+  it('audience: null is still a configuration error (audience is required)', () => {
+    throwsWith(() => createVerifier(cast({ ...opts(), audience: null })), 'CONFIG_INVALID');
+  });
 });
 
 describe('verifyAssertion: bad options reject the promise (never throw synchronously)', () => {
