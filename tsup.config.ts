@@ -2,8 +2,13 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // The library: the core and the API Gateway adapter (a separate entry, so the core import stays free of it).
-    entry: { index: 'src/index.ts', apigateway: 'src/adapters/apigateway/index.ts' },
+    // The library: the core, and the adapters as separate entries so the core import stays free of them.
+    entry: {
+      index: 'src/index.ts',
+      apigateway: 'src/adapters/apigateway/index.ts',
+      'stores-redis': 'src/stores/redis.ts',
+      'stores-dynamodb': 'src/stores/dynamodb.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -35,6 +35,9 @@ export const ERROR_CODES = {
   SUBJECT_INVALID: 'The Subject is missing or has no usable NameID.',
   SUBJECT_CONFIRMATION_INVALID: 'No bearer SubjectConfirmation satisfies the profile rules.',
   CONDITION_UNSUPPORTED: 'The Conditions contain an element samlguard cannot evaluate (SAML core: validity is indeterminate).',
+  // replay and request tracking
+  REPLAYED: 'The assertion was already accepted once (OneTimeUse, or the web-sso profile) and may not be used again.',
+  REPLAY_STORE_UNAVAILABLE: 'The replay or request-ID store failed or is full; the message is rejected rather than accepted unchecked.',
   // configuration
   CONFIG_INVALID: 'The verifier configuration is invalid (thrown at creation, never per request).',
 } as const;

@@ -17,3 +17,6 @@ export { parseXml, DEFAULT_PARSE_LIMITS, type ParseLimits, type ParsedXml } from
 export { verifySignedElement, type Verified, type VerifiedSignature, type DsigPolicy, type SignatureAlgorithms } from './dsig/verify.js';
 export { importTrustedKeys, type TrustedKey, type KeyInput } from './keys/index.js';
 export { canonicalize, C14N, type C14nAlgorithm, type C14nOptions } from './c14n/index.js';
+export type { ReplayStore, RequestIdStore } from './stores/types.js';
+export { MemoryReplayStore, MemoryRequestIdStore, createMemoryReplayStore, createMemoryRequestIdStore, type MemoryStoreOptions } from './stores/memory.js';
+export type { CacheOptions } from './cache/verified-cache.js';

@@ -1,5 +1,7 @@
 import type { KeyInput } from './keys/index.js';
 import type { ParseLimits } from './xml/parse.js';
+import type { ReplayStore, RequestIdStore } from './stores/types.js';
+import type { CacheOptions } from './cache/verified-cache.js';
 
 /**
  * An instant: a Date, epoch milliseconds, an ISO 8601 string with a zone ("2026-01-15T10:00:00Z"), or a
@@ -59,6 +61,24 @@ export interface VerifyOptions {
   allowMissingSubjectConfirmationData?: boolean;
   /** Parser limits (input size, depth, element count). */
   limits?: ParseLimits;
+  /**
+   * Replay protection. In the default 'one-time-use' mode (the API flow, where a client presents the
+   * same assertion on every call until it expires) only assertions carrying <OneTimeUse> are accepted
+   * once. 'every-assertion' is the Web SSO (ACS) rule: every bearer assertion is accepted once.
+   * The store defaults to an in-memory one per verifier; share one (Redis, DynamoDB) across instances.
+   */
+  replay?: { store?: ReplayStore; mode?: 'one-time-use' | 'every-assertion' };
+  /**
+   * SP-initiated logins: the IDs of AuthnRequests we issued. When set, every response must answer one
+   * of them (Response or SubjectConfirmationData InResponseTo), and each ID is accepted once.
+   */
+  requestIds?: RequestIdStore;
+  /**
+   * A cache of verified results keyed by SHA-256 of the exact input, so that an assertion presented
+   * again costs a hash and a lookup instead of a parse and a signature check. Time is re-checked on
+   * every hit; rejections and OneTimeUse assertions are never cached. Off when absent.
+   */
+  cache?: CacheOptions;
 }
 
 /** Facts known per request. */
@@ -116,7 +136,7 @@ export interface VerifiedAssertion {
   sessionNotOnOrAfter?: Date;
   authnInstant?: Date;
   authnContextClassRef?: string;
-  inResponseTo?: string | null;
+  inResponseTo?: string;
   oneTimeUse: boolean;
   signature: SignatureInfo;
 }

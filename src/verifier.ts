@@ -3,6 +3,9 @@ import type { DsigPolicy } from './dsig/verify.js';
 import { importTrustedKeys, type TrustedKey } from './keys/index.js';
 import { parseIdpMetadata } from './keys/metadata.js';
 import { readAssertion } from './saml/assertion.js';
+import { VerifiedCache } from './cache/verified-cache.js';
+import { digestBytes } from './crypto/index.js';
+import { MemoryReplayStore, type MemoryRequestIdStore } from './stores/memory.js';
 import { verifyEnvelope } from './saml/response.js';
 import type { Clock, PerCallOptions, VerifiedAssertion, VerifyOptions } from './types.js';
 import { decodeSamlInput } from './xml/input.js';
@@ -14,9 +17,81 @@ export interface Verifier {
   verify(input: string | Uint8Array, perCall?: PerCallOptions): Promise<VerifiedAssertion>;
   /** The same, synchronously (all work is CPU-bound; the promise form exists for future async stores). */
   verifySync(input: string | Uint8Array, perCall?: PerCallOptions): VerifiedAssertion;
+  /** Entries and approximate bytes in the verified-assertion cache (undefined when it is off). */
+  cacheStats(): { entries: number; bytes: number } | undefined;
   /** The trusted keys in use (for diagnostics). */
   readonly keys: readonly TrustedKey[];
   readonly entityId: string;
+}
+
+function readReplayMode(replay: VerifyOptions['replay']): 'one-time-use' | 'every-assertion' {
+  if (replay === undefined || replay === null) return 'one-time-use';
+  if (typeof replay !== 'object') throw invalid('replay must be an object: { store?, mode? }.');
+  const mode = replay.mode ?? 'one-time-use';
+  if (mode !== 'one-time-use' && mode !== 'every-assertion') throw invalid("replay.mode must be 'one-time-use' or 'every-assertion'.");
+  return mode;
+}
+
+function checkStore(store: unknown, name: string, methods: string[]): void {
+  for (const m of methods) {
+    if (store === null || typeof store !== 'object' || typeof (store as Record<string, unknown>)[m] !== 'function') {
+      throw invalid(`${name} must implement ${methods.map((x) => `${x}()`).join(' and ')}.`);
+    }
+  }
+}
+
+/** Store failures reject the message: a store that cannot answer never means "not seen before". */
+async function storeCall(fn: () => Promise<boolean>): Promise<boolean> {
+  let ok: unknown;
+  try {
+    ok = await fn();
+  } catch (cause) {
+    if (cause instanceof SamlGuardError) throw cause;
+    throw new SamlGuardError('REPLAY_STORE_UNAVAILABLE', 'The replay/request-ID store failed, so the message was rejected rather than accepted unchecked.', { cause });
+  }
+  return ok === true;
+}
+
+function syncStoreCall(fn: () => boolean): boolean {
+  try {
+    return fn() === true;
+  } catch (cause) {
+    if (cause instanceof SamlGuardError) throw cause;
+    throw new SamlGuardError('REPLAY_STORE_UNAVAILABLE', 'The replay/request-ID store failed, so the message was rejected rather than accepted unchecked.', { cause });
+  }
+}
+
+function inputDigest(input: string | Uint8Array): string {
+  return digestBytes('sha256', typeof input === 'string' ? Buffer.from(input, 'utf8') : input).toString('base64');
+}
+
+/** Store keys: bounded length and no attacker-chosen characters, scoped by issuer. */
+function replayKeyOf(r: VerifiedAssertion): string {
+  return digestBytes('sha256', Buffer.from(`${r.issuer}\n${r.id}`, 'utf8')).toString('hex');
+}
+
+/** Nested parts of a result are frozen, so a cached result cannot be altered through an earlier caller. */
+function freezeClaims(r: VerifiedAssertion): VerifiedAssertion {
+  Object.freeze(r.subject);
+  Object.freeze(r.signature);
+  for (const v of Object.values(r.attributes)) Object.freeze(v);
+  Object.freeze(r.attributes);
+  for (const a of r.attributeDetails) {
+    Object.freeze(a.values);
+    Object.freeze(a);
+  }
+  Object.freeze(r.attributeDetails);
+  return r;
+}
+
+/** Each caller gets its own top-level object and Date instances (Dates cannot be frozen). */
+function copyResult(r: VerifiedAssertion): VerifiedAssertion {
+  const out: VerifiedAssertion = { ...r, issueInstant: new Date(r.issueInstant.getTime()), expiresAt: new Date(r.expiresAt.getTime()) };
+  if (r.notBefore) out.notBefore = new Date(r.notBefore.getTime());
+  if (r.notOnOrAfter) out.notOnOrAfter = new Date(r.notOnOrAfter.getTime());
+  if (r.sessionNotOnOrAfter) out.sessionNotOnOrAfter = new Date(r.sessionNotOnOrAfter.getTime());
+  if (r.authnInstant) out.authnInstant = new Date(r.authnInstant.getTime());
+  return out;
 }
 
 function invalid(message: string): SamlGuardError {
@@ -116,14 +191,21 @@ export function createVerifier(options: VerifyOptions): Verifier {
   const allowMissingSubjectConfirmationData = options.allowMissingSubjectConfirmationData === true;
   const trustedEntityId = entityId;
 
-  function verifySync(input: string | Uint8Array, perCall: PerCallOptions = {}): VerifiedAssertion {
-    const now = readClock(perCall.now === undefined || perCall.now === null ? configuredNow : checkClock(perCall.now, 'now'));
-    const inResponseTo = perCall.inResponseTo === undefined || perCall.inResponseTo === null ? configuredInResponseTo : nonEmptyString(perCall.inResponseTo, 'inResponseTo');
+  const skewMs = skewSeconds * 1000;
+  const replayMode = readReplayMode(options.replay);
+  const replayStore = options.replay?.store ?? new MemoryReplayStore();
+  if (options.replay?.store !== undefined) checkStore(options.replay.store, 'replay.store', ['consume']);
+  const requestIds = options.requestIds ?? undefined;
+  if (requestIds !== undefined) checkStore(requestIds, 'requestIds', ['issue', 'consume']);
+  const cache = options.cache === undefined || options.cache === null ? undefined : new VerifiedCache(options.cache);
+
+  /** Parse, verify the signature(s), check every rule, and build the plain result. */
+  function verifyFresh(input: string | Uint8Array, now: number, inResponseTo: string | undefined): VerifiedAssertion {
     const parsed = parseWithLimits(decodeSamlInput(input, limits.maxBytes), limits);
     const envelope = verifyEnvelope(parsed.document, { entityId: trustedEntityId, recipient, inResponseTo, requireSignedAssertion, keys, dsig });
     const claims = readAssertion(envelope.assertion, {
       now,
-      skewMs: skewSeconds * 1000,
+      skewMs,
       entityId: trustedEntityId,
       audiences,
       recipient,
@@ -156,20 +238,88 @@ export function createVerifier(options: VerifyOptions): Verifier {
     if (claims.sessionNotOnOrAfter !== undefined) result.sessionNotOnOrAfter = new Date(claims.sessionNotOnOrAfter);
     if (claims.authnInstant !== undefined) result.authnInstant = new Date(claims.authnInstant);
     if (claims.authnContextClassRef !== undefined) result.authnContextClassRef = claims.authnContextClassRef;
-    const irt = envelope.inResponseTo ?? inResponseTo;
-    if (irt !== undefined) result.inResponseTo = irt;
-    return result;
+    // The request this message answers, as the message itself says (Response, else the confirmation).
+    // When an ID was expected, both were checked against it, so this is never a different request.
+    const answered = envelope.inResponseTo ?? claims.confirmationInResponseTo;
+    if (answered !== undefined) result.inResponseTo = answered;
+    return freezeClaims(result);
+  }
+
+  /** A cached result is served only while every time rule would still pass. */
+  function stillValid(r: VerifiedAssertion, now: number): boolean {
+    return now - skewMs < r.expiresAt.getTime() && (r.notBefore === undefined || now + skewMs >= r.notBefore.getTime()) && r.issueInstant.getTime() <= now + skewMs;
+  }
+
+  interface Pending {
+    result: VerifiedAssertion;
+    now: number;
+    /** Set when the assertion must be recorded as used (OneTimeUse, or every assertion in ACS mode). */
+    replayKey: string | undefined;
+  }
+
+  function prepare(input: string | Uint8Array, perCall: PerCallOptions): Pending {
+    const now = readClock(perCall.now === undefined || perCall.now === null ? configuredNow : checkClock(perCall.now, 'now'));
+    const inResponseTo = perCall.inResponseTo === undefined || perCall.inResponseTo === null ? configuredInResponseTo : nonEmptyString(perCall.inResponseTo, 'inResponseTo');
+    let cacheKey: string | undefined;
+    let result: VerifiedAssertion | undefined;
+    if (cache !== undefined) {
+      // The expected request ID is part of the key: a result checked against one is no answer for another.
+      cacheKey = `${inputDigest(input)}\n${inResponseTo ?? ''}`;
+      const hit = cache.get(cacheKey);
+      if (hit !== undefined && stillValid(hit, now)) result = hit;
+      else if (hit !== undefined) cache.delete(cacheKey);
+    }
+    if (result === undefined) {
+      result = verifyFresh(input, now, inResponseTo);
+      if (cacheKey !== undefined && !result.oneTimeUse) cache!.set(cacheKey, result);
+    }
+    const mustRecord = replayMode === 'every-assertion' || result.oneTimeUse;
+    return { result: copyResult(result), now, replayKey: mustRecord ? replayKeyOf(result) : undefined };
+  }
+
+  /** How long a store must remember an ID, on the store's own (wall) clock: the remaining lifetime plus skew. */
+  function retainUntil(p: Pending): Date {
+    return new Date(Date.now() + Math.max(0, p.result.expiresAt.getTime() - p.now) + skewMs);
+  }
+
+  function replayed(p: Pending): SamlGuardError {
+    return new SamlGuardError('REPLAYED', `Assertion ${p.result.id} was already accepted${p.result.oneTimeUse ? ' and carries <OneTimeUse>' : ' (replay.mode every-assertion)'}; it may not be used again.`, { path: 'Assertion' });
+  }
+
+  function unanswered(p: Pending): SamlGuardError {
+    return new SamlGuardError('IN_RESPONSE_TO_MISMATCH', p.result.inResponseTo === undefined ? 'The response answers no request (no InResponseTo), but requestIds is configured: only responses to our own AuthnRequests are accepted.' : 'InResponseTo does not name a request this SP issued (or it was already answered).', { path: 'Response' });
+  }
+
+  async function verify(input: string | Uint8Array, perCall: PerCallOptions = {}): Promise<VerifiedAssertion> {
+    const p = prepare(input, perCall);
+    if (requestIds !== undefined) {
+      const answered = p.result.inResponseTo;
+      if (answered === undefined || !(await storeCall(() => requestIds.consume(answered)))) throw unanswered(p);
+    }
+    if (p.replayKey !== undefined && !(await storeCall(() => replayStore.consume(p.replayKey!, retainUntil(p))))) throw replayed(p);
+    return p.result;
+  }
+
+  function verifySync(input: string | Uint8Array, perCall: PerCallOptions = {}): VerifiedAssertion {
+    const p = prepare(input, perCall);
+    if (requestIds !== undefined) {
+      const sync = (requestIds as Partial<MemoryRequestIdStore>).consumeSync;
+      if (typeof sync !== 'function') throw invalid('verifySync cannot consult an asynchronous requestIds store; use verify().');
+      const answered = p.result.inResponseTo;
+      if (answered === undefined || !syncStoreCall(() => sync.call(requestIds, answered))) throw unanswered(p);
+    }
+    if (p.replayKey !== undefined) {
+      const sync = (replayStore as Partial<MemoryReplayStore>).consumeSync;
+      if (typeof sync !== 'function') throw invalid('verifySync cannot consult an asynchronous replay store; use verify().');
+      if (!syncStoreCall(() => sync.call(replayStore, p.replayKey!, retainUntil(p)))) throw replayed(p);
+    }
+    return p.result;
   }
 
   return Object.freeze({
-    verify: (input: string | Uint8Array, perCall?: PerCallOptions) => {
-      try {
-        return Promise.resolve(verifySync(input, perCall));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    },
+    verify,
     verifySync,
+    cacheStats: () => cache?.stats(),
     keys,
     entityId: trustedEntityId,
   });

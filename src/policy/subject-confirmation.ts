@@ -13,10 +13,16 @@ export interface ConfirmationPolicy extends TimeWindow {
 /**
  * SAML Web SSO profile §4.1.4.2/§4.1.4.3: at least one bearer SubjectConfirmation whose
  * SubjectConfirmationData has NotOnOrAfter in the future, Recipient = our ACS URL (when configured),
- * InResponseTo = our request (when expected) and no NotBefore. Returns that confirmation's NotOnOrAfter.
+ * InResponseTo = our request (when expected) and no NotBefore. Returns that confirmation's NotOnOrAfter
+ * and InResponseTo.
  * When none qualifies, the first bearer confirmation's specific failure is reported.
  */
-export function checkSubjectConfirmation(subject: Element, p: ConfirmationPolicy): number | undefined {
+export interface AcceptedConfirmation {
+  notOnOrAfter: number | undefined;
+  inResponseTo: string | undefined;
+}
+
+export function checkSubjectConfirmation(subject: Element, p: ConfirmationPolicy): AcceptedConfirmation {
   const bearers = childrenNS(subject, SAML_NS, 'SubjectConfirmation').filter((sc) => attr(sc, 'Method') === CM_BEARER);
   if (bearers.length === 0) {
     throw new SamlGuardError('SUBJECT_CONFIRMATION_INVALID', 'The Subject has no bearer SubjectConfirmation (Method urn:oasis:names:tc:SAML:2.0:cm:bearer).', { path: pathOf(subject) });
@@ -32,12 +38,12 @@ export function checkSubjectConfirmation(subject: Element, p: ConfirmationPolicy
   throw firstError!;
 }
 
-function checkOne(sc: Element, p: ConfirmationPolicy): number | undefined {
+function checkOne(sc: Element, p: ConfirmationPolicy): AcceptedConfirmation {
   const all = childrenNS(sc, SAML_NS, 'SubjectConfirmationData');
   if (all.length > 1) throw new SamlGuardError('SUBJECT_CONFIRMATION_INVALID', 'A SubjectConfirmation has more than one SubjectConfirmationData.', { path: pathOf(sc) });
   const data = all[0];
   if (data === undefined) {
-    if (p.allowMissingData && p.recipient === undefined && p.inResponseTo === undefined) return undefined;
+    if (p.allowMissingData && p.recipient === undefined && p.inResponseTo === undefined) return { notOnOrAfter: undefined, inResponseTo: undefined };
     throw new SamlGuardError('SUBJECT_CONFIRMATION_INVALID', 'The bearer SubjectConfirmation has no SubjectConfirmationData (profile §4.1.4.2 requires Recipient and NotOnOrAfter). Opt-in for IdPs that omit it: allowMissingSubjectConfirmationData.', { path: pathOf(sc) });
   }
   if (data.getAttributeNode('NotBefore')) {
@@ -57,11 +63,11 @@ function checkOne(sc: Element, p: ConfirmationPolicy): number | undefined {
       });
     }
   }
+  const irt = attr(data, 'InResponseTo');
   if (p.inResponseTo !== undefined) {
-    const irt = attr(data, 'InResponseTo');
     if (irt !== p.inResponseTo) {
       throw new SamlGuardError('IN_RESPONSE_TO_MISMATCH', `SubjectConfirmationData InResponseTo is ${quote(irt ?? null)}, but the expected request ID is ${quote(p.inResponseTo)}.`, { path: pathOf(data) });
     }
   }
-  return notOnOrAfter;
+  return { notOnOrAfter, inResponseTo: irt };
 }

@@ -34,6 +34,8 @@ export interface AssertionClaims {
   authnInstant: number | undefined;
   authnContextClassRef: string | undefined;
   oneTimeUse: boolean;
+  /** InResponseTo of the accepted bearer SubjectConfirmationData, if any. */
+  confirmationInResponseTo: string | undefined;
 }
 
 function shape(message: string, el: Element): SamlGuardError {
@@ -112,14 +114,14 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
   }
   const audience = checkAudience(conditions, p.audiences, p.allowMissingAudienceRestriction, assertion);
 
-  const scNotOnOrAfter = checkSubjectConfirmation(subjectEl, {
+  const confirmation = checkSubjectConfirmation(subjectEl, {
     now: p.now,
     skewMs: p.skewMs,
     recipient: p.recipient,
     inResponseTo: p.inResponseTo,
     allowMissingData: p.allowMissingSubjectConfirmationData,
   });
-  if (scNotOnOrAfter !== undefined) expiresAt = Math.min(expiresAt, scNotOnOrAfter);
+  if (confirmation.notOnOrAfter !== undefined) expiresAt = Math.min(expiresAt, confirmation.notOnOrAfter);
 
   let sessionIndex: string | undefined;
   let sessionNotOnOrAfter: number | undefined;
@@ -162,6 +164,7 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
     authnInstant,
     authnContextClassRef,
     oneTimeUse,
+    confirmationInResponseTo: confirmation.inResponseTo,
   };
 }
 
