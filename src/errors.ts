@@ -38,6 +38,10 @@ export const ERROR_CODES = {
   // replay and request tracking
   REPLAYED: 'The assertion was already accepted once (OneTimeUse, or the web-sso profile) and may not be used again.',
   REPLAY_STORE_UNAVAILABLE: 'The replay or request-ID store failed or is full; the message is rejected rather than accepted unchecked.',
+  // IdP metadata
+  METADATA_INVALID: 'IdP metadata could not be used: not metadata XML, no SAML 2.0 IdP or signing key, or a bad/missing signature where one is pinned.',
+  METADATA_UNAVAILABLE: 'No IdP metadata is loaded yet (hydrate the verifier), or fetching it failed.',
+  METADATA_EXPIRED: 'The only metadata available is past its validUntil; samlguard will not trust its keys.',
   // configuration
   CONFIG_INVALID: 'The verifier configuration is invalid (thrown at creation, never per request).',
 } as const;

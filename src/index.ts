@@ -12,7 +12,7 @@ export type {
   SignatureInfo,
 } from './types.js';
 export { parseSamlPostBody } from './xml/input.js';
-export { parseIdpMetadata, type IdpMetadata } from './keys/metadata.js';
+export { parseIdpMetadata, type IdpMetadata, type ParseMetadataOptions } from './metadata/parse.js';
 export { parseXml, DEFAULT_PARSE_LIMITS, type ParseLimits, type ParsedXml } from './xml/parse.js';
 export { verifySignedElement, type Verified, type VerifiedSignature, type DsigPolicy, type SignatureAlgorithms } from './dsig/verify.js';
 export { importTrustedKeys, type TrustedKey, type KeyInput } from './keys/index.js';
@@ -20,3 +20,4 @@ export { canonicalize, C14N, type C14nAlgorithm, type C14nOptions } from './c14n
 export type { ReplayStore, RequestIdStore } from './stores/types.js';
 export { MemoryReplayStore, MemoryRequestIdStore, createMemoryReplayStore, createMemoryRequestIdStore, type MemoryStoreOptions } from './stores/memory.js';
 export type { CacheOptions } from './cache/verified-cache.js';
+export { createMetadataProvider, type MetadataProvider, type MetadataProviderOptions, type MetadataEvent, type LoadedMetadata } from './metadata/provider.js';

@@ -2,6 +2,7 @@ import type { KeyInput } from './keys/index.js';
 import type { ParseLimits } from './xml/parse.js';
 import type { ReplayStore, RequestIdStore } from './stores/types.js';
 import type { CacheOptions } from './cache/verified-cache.js';
+import type { MetadataProvider } from './metadata/provider.js';
 
 /**
  * An instant: a Date, epoch milliseconds, an ISO 8601 string with a zone ("2026-01-15T10:00:00Z"), or a
@@ -15,8 +16,15 @@ export interface IdpOptions {
   entityId?: string | null;
   /** Trusted signing certificates or public keys (PEM, base64 DER, DER bytes, KeyObject, X509Certificate). Several = key rotation. */
   certificates?: readonly KeyInput[] | null;
-  /** IdP metadata XML (EntityDescriptor or EntitiesDescriptor): its entityID and every signing certificate are trusted. */
-  metadata?: string | Uint8Array | null;
+  /**
+   * IdP metadata: the XML (EntityDescriptor or EntitiesDescriptor), whose entityID and every signing
+   * certificate are trusted; or a provider from `createMetadataProvider` that keeps it current (rotation).
+   */
+  metadata?: string | Uint8Array | MetadataProvider | null;
+  /** Pinned certificates the metadata must be signed with (unsigned or badly signed metadata is refused). */
+  metadataSigningCertificates?: readonly KeyInput[] | null;
+  /** Keep trusting static metadata past its validUntil. Default false (METADATA_EXPIRED). */
+  allowExpiredMetadata?: boolean;
 }
 
 /**

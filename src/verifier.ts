@@ -1,7 +1,8 @@
-import { SamlGuardError } from './errors.js';
+import { SamlGuardError, quote } from './errors.js';
 import type { DsigPolicy } from './dsig/verify.js';
 import { importTrustedKeys, type TrustedKey } from './keys/index.js';
-import { parseIdpMetadata } from './keys/metadata.js';
+import { parseIdpMetadata, type IdpMetadata } from './metadata/parse.js';
+import { isMetadataProvider } from './metadata/provider.js';
 import { readAssertion } from './saml/assertion.js';
 import { VerifiedCache } from './cache/verified-cache.js';
 import { digestBytes } from './crypto/index.js';
@@ -19,9 +20,17 @@ export interface Verifier {
   verifySync(input: string | Uint8Array, perCall?: PerCallOptions): VerifiedAssertion;
   /** Entries and approximate bytes in the verified-assertion cache (undefined when it is off). */
   cacheStats(): { entries: number; bytes: number } | undefined;
-  /** The trusted keys in use (for diagnostics). */
+  /**
+   * Fetch the IdP metadata now, when `idp.metadata` is a {@link MetadataProvider} (resolves at once for
+   * static configuration). Verification itself never fetches.
+   */
+  refresh(): Promise<void>;
+  /** Cold start: load bundled metadata XML into the provider, or fetch it if nothing is loaded yet. */
+  hydrate(xml?: string | Uint8Array): Promise<void>;
+  /** The trusted keys in force now (for diagnostics). */
   readonly keys: readonly TrustedKey[];
-  readonly entityId: string;
+  /** The trusted IdP entityID (undefined while a metadata provider has loaded nothing). */
+  readonly entityId: string | undefined;
 }
 
 function readReplayMode(replay: VerifyOptions['replay']): 'one-time-use' | 'every-assertion' {
@@ -139,6 +148,98 @@ function readClock(clock: Clock | undefined): number {
 
 const BOOLEAN_OPTIONS = ['requireSignedAssertion', 'allowSha1', 'allowEmptyReferenceUri', 'allowMissingAudienceRestriction', 'allowMissingSubjectConfirmationData'] as const;
 
+interface CurrentTrust {
+  entityId: string;
+  keys: readonly TrustedKey[];
+  generation: number;
+}
+
+interface Trust {
+  /** The trust in force at `now`, or a rejection (metadata missing or expired). */
+  current(now: number): CurrentTrust;
+  /** The same without checks, for diagnostics. */
+  peek(): { entityId: string | undefined; keys: readonly TrustedKey[] };
+  refresh(): Promise<void>;
+  hydrate(xml?: string | Uint8Array): Promise<void>;
+}
+
+/**
+ * Where trust comes from: configured certificates, static metadata, or a metadata provider whose key set
+ * can change at run time. Static inputs are parsed and imported here, once.
+ */
+function resolveTrust(idp: VerifyOptions['idp'], configuredEntityId: string | undefined, allowSha1: boolean): Trust {
+  const certificateKeys: TrustedKey[] = [];
+  if (idp.certificates !== undefined && idp.certificates !== null) {
+    if (!Array.isArray(idp.certificates)) throw invalid('idp.certificates must be an array.');
+    certificateKeys.push(...importTrustedKeys(idp.certificates));
+  }
+  const pinned = idp.metadataSigningCertificates === undefined || idp.metadataSigningCertificates === null ? undefined : importTrustedKeys(idp.metadataSigningCertificates, 'idp.metadataSigningCertificates');
+  const allowExpired = idp.allowExpiredMetadata === true;
+  const source = idp.metadata;
+
+  if (isMetadataProvider(source)) {
+    const provider = source;
+    return {
+      current(now) {
+        const loaded = provider.current();
+        if (loaded === undefined) {
+          if (configuredEntityId !== undefined && certificateKeys.length > 0) return { entityId: configuredEntityId, keys: certificateKeys, generation: 0 };
+          throw new SamlGuardError('METADATA_UNAVAILABLE', 'No IdP metadata is loaded yet: call `await verifier.hydrate()` at cold start (or hydrate(xml) with a bundled copy).');
+        }
+        if (loaded.validUntil !== undefined && now >= loaded.validUntil && !provider.allowExpired) {
+          throw new SamlGuardError('METADATA_EXPIRED', `The IdP metadata expired at ${new Date(loaded.validUntil).toISOString()} (validUntil) and no fresher copy could be loaded; its keys are no longer trusted.`);
+        }
+        if (configuredEntityId !== undefined && configuredEntityId !== loaded.metadata.entityId) {
+          throw new SamlGuardError('METADATA_INVALID', `The metadata describes ${quote(loaded.metadata.entityId)}, but idp.entityId is ${quote(configuredEntityId)}.`);
+        }
+        return { entityId: loaded.metadata.entityId, keys: certificateKeys.length ? [...certificateKeys, ...loaded.keys] : loaded.keys, generation: loaded.generation };
+      },
+      peek: () => ({ entityId: configuredEntityId ?? provider.current()?.metadata.entityId, keys: [...certificateKeys, ...(provider.current()?.keys ?? [])] }),
+      refresh: async () => {
+        await provider.refresh({ force: true });
+      },
+      hydrate: async (xml) => {
+        await provider.hydrate(xml);
+      },
+    };
+  }
+
+  let entityId = configuredEntityId;
+  const keys = [...certificateKeys];
+  let validUntil: number | undefined;
+  if (source !== undefined && source !== null) {
+    if (typeof source !== 'string' && !(source instanceof Uint8Array)) throw invalid('idp.metadata must be the metadata XML (string or bytes) or a metadata provider.');
+    let md: IdpMetadata;
+    try {
+      md = parseIdpMetadata(source, {
+        ...(entityId === undefined ? {} : { entityId }),
+        ...(pinned === undefined ? {} : { signingKeys: pinned, dsig: { allowSha1 } }),
+      });
+    } catch (cause) {
+      throw new SamlGuardError('CONFIG_INVALID', `idp.metadata: ${(cause as Error).message}`, { cause });
+    }
+    entityId ??= md.entityId;
+    keys.push(...importTrustedKeys(md.signingCertificates, 'idp.metadata'));
+    if (md.validUntil !== undefined && !allowExpired) validUntil = Date.parse(md.validUntil);
+  } else if (pinned !== undefined) {
+    throw invalid('idp.metadataSigningCertificates is set but idp.metadata is not.');
+  }
+  if (entityId === undefined) throw invalid('idp.entityId is required (or give idp.metadata): every Issuer is checked against it.');
+  if (keys.length === 0) throw invalid('No trusted key: give idp.certificates or idp.metadata.');
+  const fixed: CurrentTrust = Object.freeze({ entityId, keys: Object.freeze(keys), generation: 0 });
+  return {
+    current(now) {
+      if (validUntil !== undefined && now >= validUntil) {
+        throw new SamlGuardError('METADATA_EXPIRED', `The configured IdP metadata expired at ${new Date(validUntil).toISOString()} (validUntil); update it, or opt in with idp.allowExpiredMetadata.`);
+      }
+      return fixed;
+    },
+    peek: () => fixed,
+    refresh: () => Promise.resolve(),
+    hydrate: () => Promise.resolve(),
+  };
+}
+
 /**
  * Create a verifier. Everything that can be checked without a message is checked here, so a bad
  * configuration fails at cold start (CONFIG_INVALID), never per request. Reuse the verifier across
@@ -152,22 +253,8 @@ export function createVerifier(options: VerifyOptions): Verifier {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw invalid(`${name} must be a boolean.`);
   }
 
-  let entityId = optionalString(idp.entityId, 'idp.entityId');
-  const keyInputs = [];
-  if (idp.metadata !== undefined && idp.metadata !== null) {
-    if (typeof idp.metadata !== 'string' && !(idp.metadata instanceof Uint8Array)) throw invalid('idp.metadata must be the metadata XML (string or bytes).');
-    const md = parseIdpMetadata(idp.metadata, entityId === undefined ? {} : { entityId });
-    entityId ??= md.entityId;
-    keyInputs.push(...md.signingCertificates);
-  }
-  if (idp.certificates !== undefined && idp.certificates !== null) {
-    if (!Array.isArray(idp.certificates)) throw invalid('idp.certificates must be an array.');
-    keyInputs.push(...idp.certificates);
-  }
-  if (entityId === undefined) throw invalid('idp.entityId is required (or give idp.metadata): every Issuer is checked against it.');
-  if (keyInputs.length === 0) throw invalid('No trusted key: give idp.certificates or idp.metadata.');
-  const keys = Object.freeze(importTrustedKeys(keyInputs));
-
+  const configuredEntityId = optionalString(idp.entityId, 'idp.entityId');
+  const trust = resolveTrust(idp, configuredEntityId, options.allowSha1 === true);
   // allowSha1 is the legacy-crypto opt-in: every real IdP that still signs with SHA-1 does so with a
   // 1024-bit RSA key, so it lowers the default floor to 1024 as well (minRsaKeyBits overrides either way).
   // Weak keys are not a configuration error: they are refused per message, after the algorithm checks.
@@ -189,7 +276,6 @@ export function createVerifier(options: VerifyOptions): Verifier {
   const requireSignedAssertion = options.requireSignedAssertion === true;
   const allowMissingAudienceRestriction = options.allowMissingAudienceRestriction === true;
   const allowMissingSubjectConfirmationData = options.allowMissingSubjectConfirmationData === true;
-  const trustedEntityId = entityId;
 
   const skewMs = skewSeconds * 1000;
   const replayMode = readReplayMode(options.replay);
@@ -200,13 +286,13 @@ export function createVerifier(options: VerifyOptions): Verifier {
   const cache = options.cache === undefined || options.cache === null ? undefined : new VerifiedCache(options.cache);
 
   /** Parse, verify the signature(s), check every rule, and build the plain result. */
-  function verifyFresh(input: string | Uint8Array, now: number, inResponseTo: string | undefined): VerifiedAssertion {
+  function verifyFresh(input: string | Uint8Array, now: number, inResponseTo: string | undefined, current: CurrentTrust): VerifiedAssertion {
     const parsed = parseWithLimits(decodeSamlInput(input, limits.maxBytes), limits);
-    const envelope = verifyEnvelope(parsed.document, { entityId: trustedEntityId, recipient, inResponseTo, requireSignedAssertion, keys, dsig });
+    const envelope = verifyEnvelope(parsed.document, { entityId: current.entityId, recipient, inResponseTo, requireSignedAssertion, keys: current.keys, dsig });
     const claims = readAssertion(envelope.assertion, {
       now,
       skewMs,
-      entityId: trustedEntityId,
+      entityId: current.entityId,
       audiences,
       recipient,
       inResponseTo,
@@ -260,17 +346,19 @@ export function createVerifier(options: VerifyOptions): Verifier {
   function prepare(input: string | Uint8Array, perCall: PerCallOptions): Pending {
     const now = readClock(perCall.now === undefined || perCall.now === null ? configuredNow : checkClock(perCall.now, 'now'));
     const inResponseTo = perCall.inResponseTo === undefined || perCall.inResponseTo === null ? configuredInResponseTo : nonEmptyString(perCall.inResponseTo, 'inResponseTo');
+    const current = trust.current(now);
     let cacheKey: string | undefined;
     let result: VerifiedAssertion | undefined;
     if (cache !== undefined) {
-      // The expected request ID is part of the key: a result checked against one is no answer for another.
-      cacheKey = `${inputDigest(input)}\n${inResponseTo ?? ''}`;
+      // The expected request ID is part of the key: a result checked against one is no answer for
+      // another. So is the trust generation: after a key rotation, nothing verified before is served.
+      cacheKey = `${inputDigest(input)}\n${current.generation}\n${inResponseTo ?? ''}`;
       const hit = cache.get(cacheKey);
       if (hit !== undefined && stillValid(hit, now)) result = hit;
       else if (hit !== undefined) cache.delete(cacheKey);
     }
     if (result === undefined) {
-      result = verifyFresh(input, now, inResponseTo);
+      result = verifyFresh(input, now, inResponseTo, current);
       if (cacheKey !== undefined && !result.oneTimeUse) cache!.set(cacheKey, result);
     }
     const mustRecord = replayMode === 'every-assertion' || result.oneTimeUse;
@@ -320,8 +408,14 @@ export function createVerifier(options: VerifyOptions): Verifier {
     verify,
     verifySync,
     cacheStats: () => cache?.stats(),
-    keys,
-    entityId: trustedEntityId,
+    refresh: trust.refresh,
+    hydrate: trust.hydrate,
+    get keys() {
+      return trust.peek().keys;
+    },
+    get entityId() {
+      return trust.peek().entityId;
+    },
   });
 }
 
