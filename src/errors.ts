@@ -22,7 +22,8 @@ export const ERROR_CODES = {
   SAML_SHAPE_INVALID: 'The SAML message does not have the shape SAML 2.0 core requires (root, Version, required children).',
   STATUS_NOT_SUCCESS: 'The IdP answered with a Status other than Success.',
   ASSERTION_COUNT: 'The document must contain exactly one Assertion.',
-  ENCRYPTED_ASSERTION_UNSUPPORTED: 'The assertion (or NameID/attribute) is encrypted; decryption is not supported yet.',
+  DECRYPTION_KEY_MISSING: 'The message is encrypted (EncryptedAssertion, EncryptedID or EncryptedAttribute) but no sp.decryptionKeys are configured.',
+  DECRYPTION_FAILED: 'An encrypted element could not be decrypted with the configured SP key(s), or its plaintext is not the one expected element.',
   // conditions and claims
   ISSUER_MISMATCH: 'The Issuer is not the configured IdP entityID.',
   AUDIENCE_MISMATCH: 'The AudienceRestriction does not name any configured audience (or none is present).',
@@ -42,6 +43,13 @@ export const ERROR_CODES = {
   METADATA_INVALID: 'IdP metadata could not be used: not metadata XML, no SAML 2.0 IdP or signing key, or a bad/missing signature where one is pinned.',
   METADATA_UNAVAILABLE: 'No IdP metadata is loaded yet (hydrate the verifier), or fetching it failed.',
   METADATA_EXPIRED: 'The only metadata available is past its validUntil; samlguard will not trust its keys.',
+  // roles and API Gateway authorization (after verification)
+  CLAIM_INVALID: 'A claim the role mapping reads does not have its documented form (AWS Role/SessionDuration/RoleSessionName/PrincipalTag).',
+  GROUPS_OVERAGE: 'Entra ID sent its groups overage link instead of the groups (too many to list), so group-based roles cannot be decided.',
+  NO_ROLE: 'No role rule matched the identity (deny by default): reported by the API Gateway authorizer as a 403 decision.',
+  ROUTE_NOT_PERMITTED: "None of the identity's roles permits the requested route: reported by the API Gateway authorizer as a 403 decision.",
+  CREDENTIAL_MISSING: 'The request carries no SAML credential where the API Gateway authorizer looks for one (header, cookie or token).',
+  CREDENTIAL_MALFORMED: 'The credential is not `<scheme> <base64>` (or the bare base64), or it appears more than once.',
   // configuration
   CONFIG_INVALID: 'The verifier configuration is invalid (thrown at creation, never per request).',
 } as const;

@@ -3,6 +3,7 @@ import type { ParseLimits } from './xml/parse.js';
 import type { ReplayStore, RequestIdStore } from './stores/types.js';
 import type { CacheOptions } from './cache/verified-cache.js';
 import type { MetadataProvider } from './metadata/provider.js';
+import type { DecryptionKeyInput } from './xmlenc/decrypt.js';
 
 /**
  * An instant: a Date, epoch milliseconds, an ISO 8601 string with a zone ("2026-01-15T10:00:00Z"), or a
@@ -67,8 +68,13 @@ export interface VerifyOptions {
    * SubjectConfirmationData at all). Profile §4.1.4.2 requires it; Conditions NotOnOrAfter then bounds validity.
    */
   allowMissingSubjectConfirmationData?: boolean;
-  /** Parser limits (input size, depth, element count). */
+  /** Parser limits (input size, depth, element count). They apply to decrypted content too. */
   limits?: ParseLimits;
+  /**
+   * Our side, as a service provider: the private keys IdPs encrypt assertions to (EncryptedAssertion,
+   * EncryptedID, EncryptedAttribute). Several keys = rotation. Imported once at createVerifier.
+   */
+  sp?: SpOptions | null;
   /**
    * Replay protection. In the default 'one-time-use' mode (the API flow, where a client presents the
    * same assertion on every call until it expires) only assertions carrying <OneTimeUse> are accepted
@@ -87,6 +93,16 @@ export interface VerifyOptions {
    * every hit; rejections and OneTimeUse assertions are never cached. Off when absent.
    */
   cache?: CacheOptions;
+}
+
+export interface SpOptions {
+  /** RSA private keys: PEM (PKCS#8 or PKCS#1), DER PKCS#8, KeyObject, or { key, passphrase } for an encrypted PEM. */
+  decryptionKeys?: readonly DecryptionKeyInput[] | null;
+  /**
+   * Accept AES-CBC content encryption. Default true, because ADFS, Okta and Keycloak commonly send it;
+   * set false to require AES-GCM. (CBC's padding is checked without revealing which check failed.)
+   */
+  allowCbc?: boolean;
 }
 
 /** Facts known per request. */

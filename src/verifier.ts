@@ -10,7 +10,8 @@ import { MemoryReplayStore, type MemoryRequestIdStore } from './stores/memory.js
 import { verifyEnvelope } from './saml/response.js';
 import type { Clock, PerCallOptions, VerifiedAssertion, VerifyOptions } from './types.js';
 import { decodeSamlInput } from './xml/input.js';
-import { parseWithLimits, resolveLimits } from './xml/parse.js';
+import { parseWithLimits, resolveLimits, type ParseLimits } from './xml/parse.js';
+import { importDecryptionKeys, type DecryptionPolicy } from './xmlenc/decrypt.js';
 
 /** A configured verifier: configuration checked, metadata parsed and keys imported once. */
 export interface Verifier {
@@ -31,6 +32,15 @@ export interface Verifier {
   readonly keys: readonly TrustedKey[];
   /** The trusted IdP entityID (undefined while a metadata provider has loaded nothing). */
   readonly entityId: string | undefined;
+}
+
+function readDecryption(sp: VerifyOptions['sp'], minRsaKeyBits: number, limits: Readonly<Required<ParseLimits>>): DecryptionPolicy | undefined {
+  if (sp === undefined || sp === null) return undefined;
+  if (typeof sp !== 'object') throw invalid('sp must be an object: { decryptionKeys, allowCbc? }.');
+  if (sp.allowCbc !== undefined && typeof sp.allowCbc !== 'boolean') throw invalid('sp.allowCbc must be a boolean.');
+  if (sp.decryptionKeys === undefined || sp.decryptionKeys === null) return undefined;
+  const keys = importDecryptionKeys(sp.decryptionKeys, Math.min(minRsaKeyBits, 2048));
+  return Object.freeze({ keys: Object.freeze(keys), allowCbc: sp.allowCbc !== false, limits });
 }
 
 function readReplayMode(replay: VerifyOptions['replay']): 'one-time-use' | 'every-assertion' {
@@ -278,6 +288,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
   const allowMissingSubjectConfirmationData = options.allowMissingSubjectConfirmationData === true;
 
   const skewMs = skewSeconds * 1000;
+  const decryption = readDecryption(options.sp, minRsaKeyBits, limits);
   const replayMode = readReplayMode(options.replay);
   const replayStore = options.replay?.store ?? new MemoryReplayStore();
   if (options.replay?.store !== undefined) checkStore(options.replay.store, 'replay.store', ['consume']);
@@ -288,7 +299,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
   /** Parse, verify the signature(s), check every rule, and build the plain result. */
   function verifyFresh(input: string | Uint8Array, now: number, inResponseTo: string | undefined, current: CurrentTrust): VerifiedAssertion {
     const parsed = parseWithLimits(decodeSamlInput(input, limits.maxBytes), limits);
-    const envelope = verifyEnvelope(parsed.document, { entityId: current.entityId, recipient, inResponseTo, requireSignedAssertion, keys: current.keys, dsig });
+    const envelope = verifyEnvelope(parsed.document, { entityId: current.entityId, recipient, inResponseTo, requireSignedAssertion, keys: current.keys, dsig, decryption });
     const claims = readAssertion(envelope.assertion, {
       now,
       skewMs,
@@ -299,6 +310,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
       maxAgeMs: maxAge === undefined ? undefined : maxAge * 1000,
       allowMissingAudienceRestriction,
       allowMissingSubjectConfirmationData,
+      decryption,
     });
     const key = envelope.signature.key;
     const result: VerifiedAssertion = {

@@ -7,6 +7,7 @@ import { checkSubjectConfirmation } from '../policy/subject-confirmation.js';
 import { checkNotBefore, checkNotOnOrAfter, instantAttr, iso, parseInstant, relative, type TimeWindow } from '../policy/time.js';
 import type { AttributeInfo, SubjectInfo } from '../types.js';
 import { NAMEID_ENTITY, SAML_NS, XSI_NS } from './ns.js';
+import { decryptElement, type DecryptionPolicy } from '../xmlenc/decrypt.js';
 
 export interface AssertionPolicy extends TimeWindow {
   entityId: string;
@@ -16,6 +17,8 @@ export interface AssertionPolicy extends TimeWindow {
   maxAgeMs: number | undefined;
   allowMissingAudienceRestriction: boolean;
   allowMissingSubjectConfirmationData: boolean;
+  /** SP decryption keys for EncryptedID / EncryptedAttribute; undefined when none are configured. */
+  decryption: DecryptionPolicy | undefined;
 }
 
 export interface AssertionClaims {
@@ -88,7 +91,7 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
   const issuer = checkIssuer(onlyChildNS(assertion, SAML_NS, 'Issuer', 'SAML_SHAPE_INVALID'), p.entityId);
 
   const subjectEl = onlyChildNS(assertion, SAML_NS, 'Subject', 'SUBJECT_INVALID');
-  const subject = readSubject(subjectEl);
+  const subject = readSubject(subjectEl, p.decryption);
 
   const conditions = onlyChildNS(assertion, SAML_NS, 'Conditions', 'SAML_SHAPE_INVALID', true);
   let notBefore: number | undefined;
@@ -143,7 +146,7 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
     }
   }
 
-  const { attributes, attributeDetails } = readAttributes(assertion);
+  const { attributes, attributeDetails } = readAttributes(assertion, p.decryption);
   if (!Number.isFinite(expiresAt)) {
     // Nothing in the assertion bounds it (only possible with both opt-ins and no Conditions NotOnOrAfter).
     throw shape('Nothing in the assertion limits its lifetime (no NotOnOrAfter anywhere); refusing an assertion valid forever.', assertion);
@@ -168,14 +171,18 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
   };
 }
 
-function readSubject(subjectEl: Element): SubjectInfo {
-  if (childrenNS(subjectEl, SAML_NS, 'EncryptedID').length > 0) {
-    throw new SamlGuardError('ENCRYPTED_ASSERTION_UNSUPPORTED', 'The Subject carries an EncryptedID; decrypting identifiers is not supported yet. Ask the IdP to send the NameID unencrypted.', { path: pathOf(subjectEl) });
-  }
+function readSubject(subjectEl: Element, decryption: DecryptionPolicy | undefined): SubjectInfo {
+  const ids = childrenNS(subjectEl, SAML_NS, 'NameID').length + childrenNS(subjectEl, SAML_NS, 'EncryptedID').length + childrenNS(subjectEl, SAML_NS, 'BaseID').length;
+  if (ids !== 1) throw new SamlGuardError('SUBJECT_INVALID', `The Subject must carry exactly one identifier (NameID or EncryptedID); it carries ${ids}.`, { path: pathOf(subjectEl) });
   if (childrenNS(subjectEl, SAML_NS, 'BaseID').length > 0) {
     throw new SamlGuardError('SUBJECT_INVALID', 'The Subject uses BaseID, which samlguard does not support; a NameID is required.', { path: pathOf(subjectEl) });
   }
-  const nameIdEl = onlyChildNS(subjectEl, SAML_NS, 'NameID', 'SUBJECT_INVALID');
+  const encrypted = childrenNS(subjectEl, SAML_NS, 'EncryptedID')[0];
+  if (encrypted !== undefined && decryption === undefined) {
+    throw new SamlGuardError('DECRYPTION_KEY_MISSING', 'The Subject carries an EncryptedID, but no sp.decryptionKeys are configured.', { path: pathOf(subjectEl) });
+  }
+  // A decrypted NameID is as trustworthy as the verified assertion whose signed ciphertext held it.
+  const nameIdEl = encrypted !== undefined ? decryptElement(encrypted, SAML_NS, ['NameID'], decryption!) : onlyChildNS(subjectEl, SAML_NS, 'NameID', 'SUBJECT_INVALID');
   if (hasElementChildren(nameIdEl)) throw new SamlGuardError('SUBJECT_INVALID', 'NameID must contain text only.', { path: pathOf(nameIdEl) });
   const nameId = textOf(nameIdEl);
   if (nameId.trim() === '') throw new SamlGuardError('SUBJECT_INVALID', 'NameID is empty.', { path: pathOf(nameIdEl) });
@@ -189,15 +196,22 @@ function readSubject(subjectEl: Element): SubjectInfo {
   return subject;
 }
 
-function readAttributes(assertion: Element): { attributes: Record<string, string[]>; attributeDetails: AttributeInfo[] } {
+function readAttributes(assertion: Element, decryption: DecryptionPolicy | undefined): { attributes: Record<string, string[]>; attributeDetails: AttributeInfo[] } {
   // A null-prototype record: attribute names such as "__proto__" are data, not object machinery.
   const attributes: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const attributeDetails: AttributeInfo[] = [];
   for (const statement of childrenNS(assertion, SAML_NS, 'AttributeStatement')) {
-    if (childrenNS(statement, SAML_NS, 'EncryptedAttribute').length > 0) {
-      throw new SamlGuardError('ENCRYPTED_ASSERTION_UNSUPPORTED', 'The AttributeStatement carries an EncryptedAttribute; decryption is not supported yet.', { path: pathOf(statement) });
+    const encrypted = childrenNS(statement, SAML_NS, 'EncryptedAttribute');
+    if (encrypted.length > 0 && decryption === undefined) {
+      throw new SamlGuardError('DECRYPTION_KEY_MISSING', 'The AttributeStatement carries an EncryptedAttribute, but no sp.decryptionKeys are configured.', { path: pathOf(statement) });
     }
-    for (const a of childrenNS(statement, SAML_NS, 'Attribute')) {
+    const all: Element[] = [];
+    for (const c of childElements(statement)) {
+      if (c.namespaceURI !== SAML_NS) continue;
+      if (c.localName === 'Attribute') all.push(c);
+      else if (c.localName === 'EncryptedAttribute') all.push(decryptElement(c, SAML_NS, ['Attribute'], decryption!));
+    }
+    for (const a of all) {
       const name = requiredAttr(a, 'Name');
       const values: string[] = [];
       for (const v of childrenNS(a, SAML_NS, 'AttributeValue')) {

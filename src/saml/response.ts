@@ -6,6 +6,7 @@ import type { TrustedKey } from '../keys/index.js';
 import { NodeType, attr, childrenNS, firstChildNS, isNS, onlyChildNS, pathOf } from '../xml/dom.js';
 import { SAML_NS, SAMLP_NS, STATUS_SUCCESS } from './ns.js';
 import { checkIssuer } from './assertion.js';
+import { decryptElement, type DecryptionPolicy } from '../xmlenc/decrypt.js';
 
 export interface EnvelopePolicy {
   entityId: string;
@@ -14,6 +15,8 @@ export interface EnvelopePolicy {
   requireSignedAssertion: boolean;
   keys: readonly TrustedKey[];
   dsig: DsigPolicy;
+  /** SP decryption keys and policy; undefined when none are configured. */
+  decryption: DecryptionPolicy | undefined;
 }
 
 /** The outcome of the envelope stage: the verified Assertion and the signatures that cover it. */
@@ -83,11 +86,12 @@ export function verifyEnvelope(doc: Document, p: EnvelopePolicy): VerifiedEnvelo
   }
 
   const counts = countAssertions(doc);
-  if (counts.encrypted > 0) {
-    throw new SamlGuardError('ENCRYPTED_ASSERTION_UNSUPPORTED', 'The response carries an EncryptedAssertion; decryption is not supported yet. Turn off assertion encryption for this SP at the IdP.', { path: pathOf(root) });
+  if (counts.plain + counts.encrypted !== 1) {
+    const what = counts.encrypted === 0 ? `${counts.plain} Assertion elements` : `${counts.plain} Assertion and ${counts.encrypted} EncryptedAssertion elements`;
+    throw new SamlGuardError('ASSERTION_COUNT', `The document contains ${what}; exactly one assertion is accepted.`, { path: pathOf(root), details: { count: counts.plain, ...(counts.encrypted > 0 ? { encrypted: counts.encrypted } : {}) } });
   }
-  if (counts.plain !== 1) {
-    throw new SamlGuardError('ASSERTION_COUNT', `The document contains ${counts.plain} Assertion elements; exactly one is accepted.`, { path: pathOf(root), details: { count: counts.plain } });
+  if (counts.encrypted === 1 && p.decryption === undefined) {
+    throw new SamlGuardError('DECRYPTION_KEY_MISSING', 'The response carries an EncryptedAssertion, but no sp.decryptionKeys are configured. Add the private key of the SP certificate the IdP encrypts to.', { path: pathOf(root) });
   }
 
   if (!isResponse) {
@@ -96,28 +100,39 @@ export function verifyEnvelope(doc: Document, p: EnvelopePolicy): VerifiedEnvelo
     return { assertion: signature.element, covered: 'assertion', signature, inResponseTo: undefined };
   }
 
-  const assertionEl = childrenNS(root, SAML_NS, 'Assertion')[0];
-  if (assertionEl === undefined) {
+  const encryptedEl = counts.encrypted === 1 ? childrenNS(root, SAML_NS, 'EncryptedAssertion')[0] : undefined;
+  const plainEl = counts.plain === 1 ? childrenNS(root, SAML_NS, 'Assertion')[0] : undefined;
+  if (encryptedEl === undefined && plainEl === undefined) {
     throw new SamlGuardError('ASSERTION_COUNT', 'The Assertion is not a direct child of the Response (it is nested elsewhere, as in signature-wrapping attacks).', { path: pathOf(root) });
   }
 
   // Signature checks come before anything is read from the Response, except Status above (an error
-  // response carries no assertion to trust, and saying so is the most useful answer).
+  // response carries no assertion to trust, and saying so is the most useful answer). An encrypted
+  // assertion's Response signature is checked over the encrypted form, before anything is decrypted.
   const responseSigned = hasSignature(root);
+  const responseSig = responseSigned ? verifySignedElement(root, p.keys, p.dsig) : undefined;
+  let assertionEl: Element;
+  if (encryptedEl !== undefined) {
+    const container = responseSig ? childrenNS(responseSig.element, SAML_NS, 'EncryptedAssertion')[0]! : encryptedEl;
+    assertionEl = decryptElement(container, SAML_NS, ['Assertion'], p.decryption!);
+  } else {
+    assertionEl = plainEl!;
+  }
   const assertionSigned = hasSignature(assertionEl);
   if (!responseSigned && !assertionSigned) {
-    throw new SamlGuardError('SIGNATURE_MISSING', 'Neither the Response nor the Assertion is signed.', { path: pathOf(root) });
+    throw new SamlGuardError('SIGNATURE_MISSING', `Neither the Response nor the ${encryptedEl ? 'decrypted ' : ''}Assertion is signed.`, { path: pathOf(root) });
   }
   if (p.requireSignedAssertion && !assertionSigned) {
     throw new SamlGuardError('SIGNATURE_MISSING', 'The Assertion itself is not signed, and requireSignedAssertion is set (only the Response is signed).', { path: pathOf(assertionEl) });
   }
-  const responseSig = responseSigned ? verifySignedElement(root, p.keys, p.dsig) : undefined;
   const assertionSig = assertionSigned ? verifySignedElement(assertionEl, p.keys, p.dsig) : undefined;
 
   // The Response that is read is the verified one when signed; an unsigned envelope is only ever used to
   // reject (Destination, InResponseTo, Issuer), never to grant.
   const response = responseSig ? responseSig.element : root;
-  const assertion = assertionSig ? assertionSig.element : (childrenNS(responseSig!.element, SAML_NS, 'Assertion')[0] as Verified<Element>);
+  // Unsigned itself, the assertion is trusted only as part of the verified Response: taken from that
+  // element, or decrypted from the EncryptedAssertion the Response signature covered.
+  const assertion = assertionSig ? assertionSig.element : encryptedEl !== undefined ? (assertionEl as Verified<Element>) : (childrenNS(responseSig!.element, SAML_NS, 'Assertion')[0] as Verified<Element>);
 
   const destination = attr(response, 'Destination');
   if (destination !== undefined && p.recipient !== undefined && destination !== p.recipient) {
