@@ -1,4 +1,19 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * The shared-store and API Gateway entries reach the core through their core.ts (src/stores/core.ts,
+ * src/adapters/apigateway/core.ts); resolving that module to the package
+ * itself (a self-reference through the exports map) makes them throw the core's own SamlGuardError class
+ * instead of bundling a second copy that `instanceof` would not recognise.
+ */
+const storesUseCore: EsbuildPlugin = {
+  name: 'samlguard-stores-use-core',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/core\.js$/ }, (args) => (/[\\/]src[\\/](?:stores|adapters[\\/]apigateway)[\\/][^\\/]+\.ts$/.test(args.importer) ? { path: 'samlguard', external: true } : undefined));
+  },
+};
 
 export default defineConfig([
   {
@@ -17,6 +32,7 @@ export default defineConfig([
     platform: 'node',
     splitting: false,
     treeshake: true,
+    esbuildPlugins: [storesUseCore],
   },
   {
     // The CLI: one ESM file with a shebang, run as `samlguard` (package.json bin).

@@ -64,6 +64,15 @@ class ExpiringSet {
   }
 }
 
+/** The asynchronous forms reject rather than throw (a full store), as callers of a Promise API expect. */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 /** The in-memory {@link ReplayStore}: per process. Use a shared store when several instances serve one API. */
 export class MemoryReplayStore implements ReplayStore {
   private readonly set: ExpiringSet;
@@ -77,7 +86,7 @@ export class MemoryReplayStore implements ReplayStore {
     return true;
   }
   consume(id: string, expiresAt: Date): Promise<boolean> {
-    return Promise.resolve(this.consumeSync(id, expiresAt));
+    return settle(() => this.consumeSync(id, expiresAt));
   }
   get size(): number {
     return this.set.size;
@@ -91,14 +100,13 @@ export class MemoryRequestIdStore implements RequestIdStore {
     this.set = new ExpiringSet(options);
   }
   issue(id: string, expiresAt: Date): Promise<void> {
-    this.set.add(id, expiresAt.getTime());
-    return Promise.resolve();
+    return settle(() => this.set.add(id, expiresAt.getTime()));
   }
   consumeSync(id: string): boolean {
     return this.set.has(id) && this.set.delete(id);
   }
   consume(id: string): Promise<boolean> {
-    return Promise.resolve(this.consumeSync(id));
+    return settle(() => this.consumeSync(id));
   }
 }
 

@@ -39,6 +39,49 @@ describe.runIf(built || process.env.CI)('built package', () => {
     }
   });
 
+  it('builds the shared-store entries, and the core never loads their clients', () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { import: { types: string; default: string }; require: { types: string; default: string } }> };
+    for (const subpath of ['./stores/redis', './stores/dynamodb']) {
+      const entry = pkg.exports[subpath];
+      expect(entry, subpath).toBeDefined();
+      for (const file of [entry!.import.types, entry!.import.default, entry!.require.types, entry!.require.default]) {
+        expect(existsSync(`${root}${file}`), file).toBe(true);
+      }
+    }
+    expect(existsSync(`${root}dist/stores-redis.js`)).toBe(true);
+    expect(existsSync(`${root}dist/stores-dynamodb.js`)).toBe(true);
+    const clients = /(?:from\s*|import\s*\(\s*|require\(\s*)['"](?:redis|ioredis|@redis\/[^'"]*|@aws-sdk\/[^'"]*)['"]/;
+    for (const file of ['dist/index.js', 'dist/index.cjs']) {
+      expect(readFileSync(`${root}${file}`, 'utf8'), file).not.toMatch(clients);
+    }
+    // The Redis entry talks to the client it is given: it imports neither library itself.
+    for (const file of ['dist/stores-redis.js', 'dist/stores-redis.cjs']) {
+      expect(readFileSync(`${root}${file}`, 'utf8'), file).not.toMatch(clients);
+    }
+  });
+
+  it('makes the store entries throw the core SamlGuardError class (not a bundled copy), in ESM and CJS', async () => {
+    const require = createRequire(import.meta.url);
+    const variants = [
+      [await import(`${root}dist/index.js`), await import(`${root}dist/stores-redis.js`), await import(`${root}dist/stores-dynamodb.js`)],
+      [require(`${root}dist/index.cjs`), require(`${root}dist/stores-redis.cjs`), require(`${root}dist/stores-dynamodb.cjs`)],
+    ] as Array<[Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]>;
+    for (const [core, redis, dynamodb] of variants) {
+      const SamlGuardError = core.SamlGuardError as new (...args: never[]) => Error;
+      for (const create of [redis.createRedisReplayStore, redis.createRedisRequestIdStore, dynamodb.createDynamoDbReplayStore, dynamodb.createDynamoDbRequestIdStore]) {
+        expect(typeof create).toBe('function');
+        let caught: unknown;
+        try {
+          (create as (o: unknown) => unknown)({});
+        } catch (err) {
+          caught = err;
+        }
+        expect(caught).toBeInstanceOf(SamlGuardError);
+        expect((caught as { code?: string }).code).toBe('CONFIG_INVALID');
+      }
+    }
+  });
+
   it('keeps test tooling out of the shipped bundle', () => {
     const bundle = readFileSync(`${root}dist/index.js`, 'utf8');
     expect(bundle).not.toMatch(/node-forge|fast-check|fixtures\//);

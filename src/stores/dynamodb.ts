@@ -1,0 +1,190 @@
+/**
+ * `samlguard/stores/dynamodb`: replay and request-ID stores shared through one DynamoDB table, for
+ * serverless deployments (an API Gateway authorizer on Lambda) where instances share no memory.
+ *
+ * Uses the `@aws-sdk/client-dynamodb` you install (an optional peer dependency that only this entry
+ * loads) and the `DynamoDBClient` you pass. The table needs a string partition key (default attribute
+ * `pk`) and no sort key; enable DynamoDB TTL on the expiry attribute (default `expiresAt`, epoch seconds)
+ * so that old IDs are deleted. TTL deletion is lazy (it can lag by days), so the stores never rely on it:
+ * an item whose expiry has passed counts as absent in every condition they write.
+ *
+ * Every SDK error other than a failed condition, and every timeout, rejects with
+ * REPLAY_STORE_UNAVAILABLE: a store that cannot answer never lets a message through.
+ */
+import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DEFAULT_MIN_TTL_MS,
+  REPLAY_PREFIX,
+  REQUEST_PREFIX,
+  checkId,
+  clock,
+  expiryOf,
+  invalid,
+  readCommon,
+  readOptionsObject,
+  readPositiveInt,
+  readString,
+  withDeadline,
+  type CommonSettings,
+  type SharedReplayStoreOptions,
+  type SharedStoreOptions,
+} from './common.js';
+import type { ReplayStore, RequestIdStore } from './types.js';
+
+export type { SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
+export type { ReplayStore, RequestIdStore } from './types.js';
+
+/** The part of a `DynamoDBClient` the stores use. */
+export interface DynamoDbClientLike {
+  send(command: PutItemCommand | DeleteItemCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/** Options of {@link createDynamoDbRequestIdStore}. */
+export interface DynamoDbStoreOptions extends SharedStoreOptions {
+  /**
+   * A `DynamoDBClient`. Its own retries happen inside the store's `timeoutMs`; keep `maxAttempts` and the
+   * request handler's `requestTimeout` small enough to fit, so a retry can succeed before the deadline.
+   */
+  client: DynamoDbClientLike;
+  /** The table's name. Replay and request-ID stores may share one table (their key prefixes differ). */
+  tableName: string;
+  /** The table's partition key, a string attribute. Default `pk`. */
+  keyAttribute?: string;
+  /** The attribute that holds the expiry in epoch seconds — the table's TTL attribute. Default `expiresAt`. */
+  ttlAttribute?: string;
+}
+
+/** Options of {@link createDynamoDbReplayStore}. */
+export interface DynamoDbReplayStoreOptions extends DynamoDbStoreOptions, SharedReplayStoreOptions {}
+
+const STORE = 'DynamoDB replay/request-ID store';
+
+interface Table {
+  client: DynamoDbClientLike;
+  tableName: string;
+  names: { '#k': string; '#ttl': string };
+  common: CommonSettings;
+  o: Record<string, unknown>;
+}
+
+function tableOf(options: unknown, factory: string, defaultPrefix: string): Table {
+  const o = readOptionsObject(options, factory);
+  const client = o.client;
+  if (typeof client !== 'object' || client === null || typeof (client as { send?: unknown }).send !== 'function') {
+    throw invalid('client must be a DynamoDBClient (an object with send()).');
+  }
+  const tableName = readString(o.tableName, 'tableName', undefined, false);
+  const keyAttribute = readString(o.keyAttribute, 'keyAttribute', 'pk', false);
+  const ttlAttribute = readString(o.ttlAttribute, 'ttlAttribute', 'expiresAt', false);
+  if (keyAttribute === ttlAttribute) throw invalid('keyAttribute and ttlAttribute must be different attributes.');
+  return { client: client as DynamoDbClientLike, tableName, names: { '#k': keyAttribute, '#ttl': ttlAttribute }, common: readCommon(o, defaultPrefix), o };
+}
+
+/** DynamoDB TTL is whole epoch seconds; rounding up keeps an ID at most a second longer, never shorter. */
+function epochSeconds(ms: number): string {
+  return String(Math.ceil(ms / 1000));
+}
+
+/**
+ * The condition counts an item as live while its expiry second is after the current (whole) second, which
+ * the rounding-up above guarantees for every instant before `expiresAt`.
+ */
+function currentSecond(ms: number): string {
+  return String(Math.floor(ms / 1000));
+}
+
+/** A failed condition is the store's "no"; it is recognised by name, which holds across SDK copies. */
+function conditionFailed(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Runs one conditional write: true when it was applied, false when its condition failed; anything else
+ * (throttling, network, a missing table, the deadline) rejects with REPLAY_STORE_UNAVAILABLE.
+ */
+function conditionalWrite(t: Table, command: PutItemCommand | DeleteItemCommand, what: string): Promise<boolean> {
+  return withDeadline(
+    async (abortSignal) => {
+      try {
+        await t.client.send(command, { abortSignal });
+        return true;
+      } catch (err) {
+        if (conditionFailed(err)) return false;
+        throw err;
+      }
+    },
+    t.common.timeoutMs,
+    STORE,
+    what,
+  );
+}
+
+/**
+ * A {@link ReplayStore} over DynamoDB. `consume` is one conditional PutItem of
+ * `{ <key>: <prefix><id>, <ttl>: <epoch seconds> }` with `attribute_not_exists(<key>) OR <ttl> <= :now`:
+ * applied → first use (true); ConditionalCheckFailed → the ID is held and unexpired (false). An expired
+ * item that TTL has not yet deleted is overwritten, as if absent.
+ *
+ * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+ * import { createDynamoDbReplayStore } from 'samlguard/stores/dynamodb';
+ * const store = createDynamoDbReplayStore({ client: new DynamoDBClient({}), tableName: 'saml-replay' });
+ * const verifier = createVerifier({ ...config, replay: { store } });
+ * ```
+ */
+export function createDynamoDbReplayStore(options: DynamoDbReplayStoreOptions): ReplayStore {
+  const t = tableOf(options, 'createDynamoDbReplayStore', REPLAY_PREFIX);
+  const minTtlMs = readPositiveInt(t.o.minTtlMs, 'minTtlMs', DEFAULT_MIN_TTL_MS);
+  const { keyPrefix, now } = t.common;
+  return Object.freeze({
+    async consume(id: string, expiresAt: Date): Promise<boolean> {
+      checkId(id, STORE);
+      const expiry = expiryOf(expiresAt, STORE);
+      const at = clock(now, STORE);
+      const command = new PutItemCommand({
+        TableName: t.tableName,
+        Item: { [t.names['#k']]: { S: keyPrefix + id }, [t.names['#ttl']]: { N: epochSeconds(Math.max(expiry, at + minTtlMs)) } },
+        ConditionExpression: 'attribute_not_exists(#k) OR #ttl <= :now',
+        ExpressionAttributeNames: t.names,
+        ExpressionAttributeValues: { ':now': { N: currentSecond(at) } },
+      });
+      return conditionalWrite(t, command, 'record the assertion ID');
+    },
+  });
+}
+
+/**
+ * A {@link RequestIdStore} over DynamoDB. `issue` is an unconditional PutItem with the expiry (issuing an ID
+ * again replaces its expiry); `consume` is a DeleteItem conditioned on
+ * `attribute_exists(<key>) AND <ttl> > :now` — applied → true, ConditionalCheckFailed → false — so one
+ * issued ID is consumed at most once, however many instances race for it. Expiry is to the second.
+ *
+ * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
+ */
+export function createDynamoDbRequestIdStore(options: DynamoDbStoreOptions): RequestIdStore {
+  const t = tableOf(options, 'createDynamoDbRequestIdStore', REQUEST_PREFIX);
+  const { keyPrefix, timeoutMs, now } = t.common;
+  return Object.freeze({
+    async issue(id: string, expiresAt: Date): Promise<void> {
+      checkId(id, STORE);
+      const command = new PutItemCommand({
+        TableName: t.tableName,
+        Item: { [t.names['#k']]: { S: keyPrefix + id }, [t.names['#ttl']]: { N: epochSeconds(expiryOf(expiresAt, STORE)) } },
+      });
+      await withDeadline((abortSignal) => t.client.send(command, { abortSignal }), timeoutMs, STORE, 'record the request ID');
+    },
+    async consume(id: string): Promise<boolean> {
+      checkId(id, STORE);
+      const command = new DeleteItemCommand({
+        TableName: t.tableName,
+        Key: { [t.names['#k']]: { S: keyPrefix + id } },
+        ConditionExpression: 'attribute_exists(#k) AND #ttl > :now',
+        ExpressionAttributeNames: t.names,
+        ExpressionAttributeValues: { ':now': { N: currentSecond(clock(now, STORE)) } },
+      });
+      return conditionalWrite(t, command, 'consume the request ID');
+    },
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * `samlguard/stores/redis`: replay and request-ID stores shared through Redis, so that every instance of
+ * an API sees each assertion ID once. Works with the client you already have — node-redis (`redis` v4,
+ * v5, v6: client, cluster or pool) or ioredis (v5, v6: `Redis` or `Cluster`) — and imports neither:
+ * both are optional peer dependencies, and samlguard's core never loads them.
+ *
+ * Needs Redis 6.2 or later (GETDEL). Every client error, unexpected reply or timeout rejects with
+ * REPLAY_STORE_UNAVAILABLE: a store that cannot answer never lets a message through.
+ */
+import {
+  DEFAULT_MIN_TTL_MS,
+  REPLAY_PREFIX,
+  REQUEST_PREFIX,
+  checkId,
+  clock,
+  expiryOf,
+  invalid,
+  readCommon,
+  readOptionsObject,
+  readPositiveInt,
+  unavailable,
+  withDeadline,
+  type CommonSettings,
+  type SharedReplayStoreOptions,
+  type SharedStoreOptions,
+} from './common.js';
+import type { ReplayStore, RequestIdStore } from './types.js';
+
+export type { SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
+export type { ReplayStore, RequestIdStore } from './types.js';
+
+/**
+ * SET options as node-redis takes them. The store passes both spellings: `expiration`/`condition` (v5+)
+ * and the deprecated `PX`/`NX` (the only ones v4 reads). A client that understood neither would write
+ * without NX — and accept every replay — so the store never relies on one spelling alone.
+ */
+export interface NodeRedisSetOptions {
+  expiration: { type: 'PX'; value: number };
+  PX: number;
+  condition?: 'NX';
+  NX?: true;
+}
+
+/**
+ * The part of a node-redis client (`createClient`, `createCluster`, `createClientPool`) the stores use.
+ * Recognised by its camel-case `getDel`.
+ */
+export interface NodeRedisClientLike {
+  set(key: string, value: string, options: NodeRedisSetOptions): Promise<unknown>;
+  getDel(key: string): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+}
+
+/** The part of an ioredis `Redis` or `Cluster` the stores use. Recognised by its lower-case `getdel`. */
+export interface IoredisClientLike {
+  set(key: string, value: string, pxToken: 'PX', milliseconds: number, nxToken: 'NX'): Promise<unknown>;
+  set(key: string, value: string, pxToken: 'PX', milliseconds: number): Promise<unknown>;
+  getdel(key: string): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+}
+
+/** A connected node-redis or ioredis client. */
+export type RedisClientLike = NodeRedisClientLike | IoredisClientLike;
+
+/** Options of {@link createRedisRequestIdStore}. */
+export interface RedisStoreOptions extends SharedStoreOptions {
+  /**
+   * A connected client. node-redis: give it an `'error'` listener (an unhandled one crashes the process)
+   * and, so that an outage fails fast, `disableOfflineQueue: true`. ioredis: consider
+   * `maxRetriesPerRequest` and `enableOfflineQueue: false` for the same reason. Either way the store's
+   * `timeoutMs` bounds each call.
+   */
+  client: RedisClientLike;
+}
+
+/** Options of {@link createRedisReplayStore}. */
+export interface RedisReplayStoreOptions extends RedisStoreOptions, SharedReplayStoreOptions {}
+
+const STORE = 'Redis replay/request-ID store';
+
+/** The three commands, behind one shape whichever client was given. */
+interface Commands {
+  /** SET key value PX ms [NX]; the raw reply. */
+  set(key: string, ttlMs: number, onlyIfAbsent: boolean): Promise<unknown>;
+  getDel(key: string): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+}
+
+function commandsOf(client: unknown): Commands {
+  if (typeof client !== 'object' || client === null) throw invalid('client must be a connected node-redis or ioredis client.');
+  const c = client as Record<string, unknown>;
+  if (typeof c.set !== 'function' || typeof c.del !== 'function') throw invalid('client must be a connected node-redis or ioredis client (it has no set/del).');
+  // The casing of GETDEL's method is what tells the two libraries apart; their SET signatures differ.
+  const nodeRedis = typeof c.getDel === 'function';
+  const ioredis = typeof c.getdel === 'function';
+  if (nodeRedis === ioredis) {
+    throw invalid(
+      nodeRedis
+        ? 'client has both getDel and getdel: cannot tell node-redis from ioredis.'
+        : 'client must be a node-redis (v4+) or ioredis (v5+) client: it has neither getDel nor getdel (GETDEL needs Redis 6.2+ and a client that knows it).',
+    );
+  }
+  if (nodeRedis) {
+    const r = client as NodeRedisClientLike;
+    return {
+      set: (key, ttlMs, onlyIfAbsent) =>
+        r.set(key, '1', onlyIfAbsent ? { expiration: { type: 'PX', value: ttlMs }, PX: ttlMs, condition: 'NX', NX: true } : { expiration: { type: 'PX', value: ttlMs }, PX: ttlMs }),
+      getDel: (key) => r.getDel(key),
+      del: (key) => r.del(key),
+    };
+  }
+  const r = client as IoredisClientLike;
+  return {
+    set: (key, ttlMs, onlyIfAbsent) => (onlyIfAbsent ? r.set(key, '1', 'PX', ttlMs, 'NX') : r.set(key, '1', 'PX', ttlMs)),
+    getDel: (key) => r.getdel(key),
+    del: (key) => r.del(key),
+  };
+}
+
+/** Replies may be strings or, with a Buffer type mapping, Buffers. */
+function isOk(reply: unknown): boolean {
+  return reply === 'OK' || (reply instanceof Uint8Array && Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength).toString('latin1') === 'OK');
+}
+
+function unexpected(what: string, reply: unknown): never {
+  throw unavailable(STORE, `${what} (unexpected reply of type ${reply === null ? 'null' : typeof reply})`);
+}
+
+function settings(options: unknown, factory: string, defaultPrefix: string): { commands: Commands; common: CommonSettings; o: Record<string, unknown> } {
+  const o = readOptionsObject(options, factory);
+  const commands = commandsOf(o.client);
+  return { commands, common: readCommon(o, defaultPrefix), o };
+}
+
+/**
+ * A {@link ReplayStore} over Redis. `consume` is one atomic `SET <prefix><id> 1 PX <ttl> NX`: "OK" means
+ * this is the first use (true), a nil reply means the ID is already held (false). The TTL runs from this
+ * process's clock to `expiresAt`, at least `minTtlMs`; measuring it here rather than sending an absolute
+ * PXAT keeps the Redis server's clock out of the decision.
+ *
+ * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * import { createRedisReplayStore } from 'samlguard/stores/redis';
+ * const client = await createClient({ url, disableOfflineQueue: true }).on('error', log).connect();
+ * const verifier = createVerifier({ ...config, replay: { store: createRedisReplayStore({ client }) } });
+ * ```
+ */
+export function createRedisReplayStore(options: RedisReplayStoreOptions): ReplayStore {
+  const { commands, common, o } = settings(options, 'createRedisReplayStore', REPLAY_PREFIX);
+  const minTtlMs = readPositiveInt(o.minTtlMs, 'minTtlMs', DEFAULT_MIN_TTL_MS);
+  const { keyPrefix, timeoutMs, now } = common;
+  return Object.freeze({
+    async consume(id: string, expiresAt: Date): Promise<boolean> {
+      checkId(id, STORE);
+      const ttlMs = Math.max(Math.ceil(expiryOf(expiresAt, STORE) - clock(now, STORE)), minTtlMs);
+      return withDeadline(
+        async () => {
+          const reply = await commands.set(keyPrefix + id, ttlMs, true);
+          if (reply === null) return false;
+          if (isOk(reply)) return true;
+          return unexpected('record the assertion ID', reply);
+        },
+        timeoutMs,
+        STORE,
+        'record the assertion ID',
+      );
+    },
+  });
+}
+
+/**
+ * A {@link RequestIdStore} over Redis. `issue` is `SET <prefix><id> 1 PX <ttl>` (an `expiresAt` already
+ * past deletes any earlier record instead, so the ID is not consumable); `consume` is one atomic GETDEL,
+ * true when the key existed — so of two concurrent consumers of one ID, exactly one gets true.
+ *
+ * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
+ */
+export function createRedisRequestIdStore(options: RedisStoreOptions): RequestIdStore {
+  const { commands, common } = settings(options, 'createRedisRequestIdStore', REQUEST_PREFIX);
+  const { keyPrefix, timeoutMs, now } = common;
+  return Object.freeze({
+    async issue(id: string, expiresAt: Date): Promise<void> {
+      checkId(id, STORE);
+      const ttlMs = Math.ceil(expiryOf(expiresAt, STORE) - clock(now, STORE));
+      await withDeadline(
+        async () => {
+          if (ttlMs <= 0) {
+            await commands.del(keyPrefix + id);
+            return;
+          }
+          const reply = await commands.set(keyPrefix + id, ttlMs, false);
+          if (!isOk(reply)) unexpected('record the request ID', reply);
+        },
+        timeoutMs,
+        STORE,
+        'record the request ID',
+      );
+    },
+    async consume(id: string): Promise<boolean> {
+      checkId(id, STORE);
+      return withDeadline(
+        async () => {
+          const reply = await commands.getDel(keyPrefix + id);
+          if (reply === null) return false;
+          if (typeof reply === 'string' || reply instanceof Uint8Array) return true;
+          return unexpected('consume the request ID', reply);
+        },
+        timeoutMs,
+        STORE,
+        'consume the request ID',
+      );
+    },
+  });
+}
