@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   CREDENTIAL_MISSING: 'The request carries no SAML credential where the API Gateway authorizer looks for one (header, cookie or token).',
   CREDENTIAL_MALFORMED: 'The credential is not `<scheme> <base64>` (or the bare base64), or it appears more than once.',
   // configuration
-  CONFIG_INVALID: 'The verifier configuration is invalid (thrown at creation, never per request).',
+  CONFIG_INVALID: 'The configuration is invalid: thrown by createVerifier at creation; per call only for an invalid per-call option (now, inResponseTo) or verifySync with an asynchronous store.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,7 +10,9 @@ export type {
   SubjectInfo,
   AttributeInfo,
   SignatureInfo,
+  SpOptions,
 } from './types.js';
+export type { DecryptionKeyInput } from './xmlenc/decrypt.js';
 export { parseSamlPostBody } from './xml/input.js';
 export { parseIdpMetadata, type IdpMetadata, type ParseMetadataOptions } from './metadata/parse.js';
 export { parseXml, DEFAULT_PARSE_LIMITS, type ParseLimits, type ParsedXml } from './xml/parse.js';
@@ -21,3 +23,23 @@ export type { ReplayStore, RequestIdStore } from './stores/types.js';
 export { MemoryReplayStore, MemoryRequestIdStore, createMemoryReplayStore, createMemoryRequestIdStore, type MemoryStoreOptions } from './stores/memory.js';
 export type { CacheOptions } from './cache/verified-cache.js';
 export { createMetadataProvider, type MetadataProvider, type MetadataProviderOptions, type MetadataEvent, type LoadedMetadata } from './metadata/provider.js';
+export {
+  createRoleMapper,
+  mapRoles,
+  isRoleName,
+  cacheUntil,
+  SAML_ATTRIBUTES,
+  readAwsRoles,
+  readAwsRoleSessionName,
+  readAwsSessionDuration,
+  readAwsPrincipalTags,
+  readEntraGroups,
+  readAdfsGroups,
+  readGroups,
+  type RoleRule,
+  type RoleMapper,
+  type RoleMapperOptions,
+  type AttributeSelector,
+  type AwsRole,
+  type EntraGroups,
+} from './roles/index.js';

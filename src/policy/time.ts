@@ -17,7 +17,11 @@ export function parseInstant(value: string, el: Element, attrName: string): numb
     if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) ms = Number.NaN;
     if (zone && zone !== 'Z') {
       const sign = zone.startsWith('-') ? -1 : 1;
-      ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+      const hours = Number(zone.slice(1, 3));
+      const minutes = Number(zone.slice(4, 6));
+      // xs:dateTime offsets are bounded to ±14:00.
+      if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) ms = Number.NaN;
+      else ms -= sign * (hours * 60 + minutes) * 60_000;
     }
   }
   if (!Number.isFinite(ms)) {

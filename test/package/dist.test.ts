@@ -82,6 +82,64 @@ describe.runIf(built || process.env.CI)('built package', () => {
     }
   });
 
+  it('keeps the API Gateway adapter out of the core bundle', () => {
+    for (const file of ['dist/index.js', 'dist/index.cjs']) {
+      const bundle = readFileSync(`${root}${file}`, 'utf8');
+      expect(bundle, file).not.toContain('execute-api:Invoke');
+      expect(bundle, file).not.toContain('createSamlAuthorizer');
+    }
+  });
+
+  it("exports createSamlAuthorizer from 'samlguard/apigateway' in ESM and CJS, sharing the core's classes", async () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { import: { types: string; default: string }; require: { types: string; default: string } }> };
+    const entry = pkg.exports['./apigateway']!;
+    expect(entry.import.default).toBe('./dist/apigateway.js');
+    expect(entry.require.default).toBe('./dist/apigateway.cjs');
+    for (const file of [entry.import.types, entry.import.default, entry.require.types, entry.require.default]) expect(existsSync(`${root}${file}`), file).toBe(true);
+    const require = createRequire(import.meta.url);
+    // Through the package name, as a consumer resolves it (a self-reference from inside the package).
+    expect(require.resolve('samlguard/apigateway')).toBe(`${root}dist/apigateway.cjs`);
+
+    const { signedResponse, testVerifyOptions, VALID_NOW } = await import('../../fixtures/saml.js');
+    const token = `SAML ${Buffer.from(signedResponse({ attributes: { groups: ['engineering'] } })).toString('base64')}`;
+    const methodArn = 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/GET/request';
+    const variants = [
+      [await import(`${root}dist/index.js`), await import(`${root}dist/apigateway.js`)],
+      [require(`${root}dist/index.cjs`), require(`${root}dist/apigateway.cjs`)],
+    ] as Array<[Record<string, unknown>, Record<string, unknown>]>;
+    for (const [core, apigateway] of variants) {
+      expect(Object.keys(apigateway).filter((k) => k !== '__esModule')).toEqual(['createSamlAuthorizer']);
+      const createSamlAuthorizer = apigateway.createSamlAuthorizer as (o: unknown) => (e: unknown) => Promise<unknown>;
+      const createVerifier = core.createVerifier as (o: unknown) => unknown;
+      // A configuration error from the adapter is the core's class, so `instanceof SamlGuardError` holds.
+      let caught: unknown;
+      try {
+        createSamlAuthorizer({});
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(core.SamlGuardError as new () => Error);
+      // And the adapter recognises the core verifier's errors: an expired assertion is a 401 with its code.
+      const codes: string[] = [];
+      const handler = createSamlAuthorizer({
+        verifier: createVerifier(testVerifyOptions()),
+        roles: [{ attribute: 'groups', equals: 'engineering', role: 'developer' }],
+        now: VALID_NOW,
+        onDecision: (d: { effect: string; code?: string }) => void codes.push(d.code ?? d.effect),
+      });
+      await expect(handler({ type: 'TOKEN', authorizationToken: token, methodArn })).resolves.toMatchObject({ principalId: 'alice@example.com', context: { roles: 'developer' } });
+      const late = createSamlAuthorizer({ verifier: createVerifier(testVerifyOptions()), roles: [], now: VALID_NOW.getTime() + 3600_000, onDecision: (d: { code?: string }) => void codes.push(d.code ?? '') });
+      await expect(late({ type: 'TOKEN', authorizationToken: token, methodArn })).rejects.toThrow(/^Unauthorized$/);
+      expect(codes).toEqual(['allow', 'EXPIRED']);
+    }
+    // The adapter imports the core rather than bundling a copy of it.
+    for (const file of ['dist/apigateway.js', 'dist/apigateway.cjs']) {
+      const bundle = readFileSync(`${root}${file}`, 'utf8');
+      expect(bundle, file).toMatch(/from 'samlguard'|require\('samlguard'\)/);
+      expect(bundle, file).not.toMatch(/class SamlGuardError/);
+    }
+  });
+
   it('keeps test tooling out of the shipped bundle', () => {
     const bundle = readFileSync(`${root}dist/index.js`, 'utf8');
     expect(bundle).not.toMatch(/node-forge|fast-check|fixtures\//);

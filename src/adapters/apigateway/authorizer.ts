@@ -1,0 +1,354 @@
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  APIGatewayTokenAuthorizerEvent,
+} from 'aws-lambda';
+import type { ErrorCode } from '../../errors.js';
+import type { RoleMapper, RoleRule } from '../../roles/mapper.js';
+import type { Clock, VerifiedAssertion } from '../../types.js';
+import type { Verifier } from '../../verifier.js';
+import { cacheUntil, createRoleMapper, isRoleName, isSamlGuardError, SamlGuardError } from './core.js';
+import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type CredentialSource } from './credential.js';
+import { compileRoute, parseApiArn, policyDocument, resourceMatches, wholeStage } from './policy.js';
+
+/** The three event shapes the handler accepts (HTTP API payload 1.0 has the REST REQUEST shape). */
+export type SamlAuthorizerEvent = APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEvent | APIGatewayRequestAuthorizerEventV2;
+
+/**
+ * The authorizer context handed to the integration (`event.requestContext.authorizer` in the backend).
+ * Strings only: API Gateway rejects objects and arrays in the context.
+ */
+export type SamlAuthorizerContext = {
+  /** The Subject NameID (also the policy's principalId). */
+  nameId: string;
+  /** The granted roles, comma-joined, sorted (role names never contain a comma); '' when none. */
+  roles: string;
+  /** ISO 8601 instant after which this identity must not be trusted (see `cacheUntil`). */
+  expiresAt: string;
+  /** The assertion ID. */
+  assertionId: string;
+  /** The IdP entityID that issued the assertion. */
+  issuer: string;
+};
+
+/** IAM-policy response (REST API, and HTTP API with `httpApiResponse: 'policy'`). */
+export type SamlPolicyResult = APIGatewayAuthorizerResult & { context: SamlAuthorizerContext };
+/** HTTP API simple response. */
+export type SamlSimpleResult = APIGatewaySimpleAuthorizerWithContextResult<SamlAuthorizerContext>;
+
+/** The Lambda handler: async, one argument (API Gateway's event); throws `Error('Unauthorized')` for a 401. */
+export interface SamlAuthorizerHandler {
+  (event: APIGatewayTokenAuthorizerEvent): Promise<SamlPolicyResult>;
+  (event: APIGatewayRequestAuthorizerEvent): Promise<SamlPolicyResult>;
+  (event: APIGatewayRequestAuthorizerEventV2): Promise<SamlPolicyResult | SamlSimpleResult>;
+  (event: SamlAuthorizerEvent): Promise<SamlPolicyResult | SamlSimpleResult>;
+}
+
+/** Which event shape was received. 'HTTP' is the HTTP API payload 2.0; 'unknown' anything else. */
+export type AuthorizerEventKind = 'TOKEN' | 'REQUEST' | 'HTTP' | 'unknown';
+
+interface DecisionBase {
+  /** When the decision was made (ISO 8601). */
+  at: string;
+  event: AuthorizerEventKind;
+  /** The methodArn (REST) or routeArn (HTTP API) asked about; '' when the event has none. */
+  resource: string;
+  /** API Gateway's request ID, when the event carries one (TOKEN events do not). */
+  requestId?: string;
+}
+
+/** Access granted: the response allows `resource`. */
+export interface AllowDecision extends DecisionBase {
+  effect: 'allow';
+  principalId: string;
+  roles: readonly string[];
+  expiresAt: string;
+  identity: VerifiedAssertion;
+}
+
+/** A verified identity without a permitted role: an explicit Deny (403). */
+export interface DenyDecision extends DecisionBase {
+  effect: 'deny';
+  code: Extract<ErrorCode, 'NO_ROLE' | 'ROUTE_NOT_PERMITTED' | 'GROUPS_OVERAGE' | 'CLAIM_INVALID'>;
+  message: string;
+  principalId: string;
+  roles: readonly string[];
+  identity: VerifiedAssertion;
+}
+
+/** No usable credential, or verification failed: `Error('Unauthorized')` (401). */
+export interface UnauthorizedDecision extends DecisionBase {
+  effect: 'unauthorized';
+  code: ErrorCode;
+  message: string;
+}
+
+/** An unexpected failure (a bug, a failing clock or mapper): the original error is rethrown (500). */
+export interface ErrorDecision extends DecisionBase {
+  effect: 'error';
+  message: string;
+}
+
+/** What `onDecision` receives, once per invocation. JSON-serializable (Dates become ISO strings). */
+export type AuthorizerDecision = AllowDecision | DenyDecision | UnauthorizedDecision | ErrorDecision;
+
+/** Options of {@link createSamlAuthorizer}; validated at creation (CONFIG_INVALID). */
+export interface SamlAuthorizerOptions {
+  /** A verifier from `createVerifier`, created once, outside the handler. */
+  verifier: Verifier;
+  /** Role rules (validated now) or a mapper from `createRoleMapper`. Deny by default: no role, no access. */
+  roles: readonly RoleRule[] | RoleMapper;
+  /**
+   * Per-role route permissions, e.g. `{ developer: ['GET /orders/*'], admin: ['ANY /*'] }`. When set,
+   * the policy allows exactly the routes of the identity's roles (roles not listed grant nothing); when
+   * absent, any role allows the whole stage.
+   */
+  routes?: Readonly<Record<string, readonly string[]>> | null;
+  /** Header carrying `<scheme> <base64>` for REQUEST and HTTP API events. Default `Authorization`. */
+  header?: string | null;
+  /** Read the bare base64 from this cookie instead of a header (REQUEST and HTTP API events). */
+  cookie?: string | null;
+  /** Auth scheme before the base64 (case-insensitive). Default `SAML`; `null` for the bare base64. */
+  scheme?: string | null;
+  /** HTTP API payload 2.0 response format; must match the authorizer's `EnableSimpleResponses`. Default 'simple'. */
+  httpApiResponse?: 'simple' | 'policy' | null;
+  /** The current time (passed to the verifier per call, and used for `expiresAt`). Default the system clock. */
+  now?: Clock | null;
+  /**
+   * Receives every decision, for structured audit logs (the library never logs). May be async. It cannot
+   * change a decision: a hook that throws on a deny or 401 leaves it a deny or 401; one that throws on an
+   * allow makes the handler fail (500) rather than allow an unaudited request.
+   */
+  onDecision?: ((decision: AuthorizerDecision) => void | Promise<void>) | null;
+}
+
+const OPTION_KEYS = new Set(['verifier', 'roles', 'routes', 'header', 'cookie', 'scheme', 'httpApiResponse', 'now', 'onDecision']);
+// RFC 9110 token characters: header names, auth schemes, cookie names.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function invalid(message: string): SamlGuardError {
+  return new SamlGuardError('CONFIG_INVALID', `createSamlAuthorizer: ${message}`);
+}
+
+function optionalToken(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !TOKEN.test(value)) throw invalid(`${name} must be a header/cookie/scheme token such as "Authorization" (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}).`);
+  return value;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function compileClock(value: unknown): (() => number) | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'function') {
+    const fn = value as () => Date | number;
+    return () => {
+      const v = fn();
+      const ms = v instanceof Date ? v.getTime() : v;
+      if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new Error('createSamlAuthorizer: now() returned an invalid time.');
+      return ms;
+    };
+  }
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' && ISO_INSTANT.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) throw invalid('now must be a Date, epoch milliseconds, an ISO 8601 instant with a zone, or a function returning a Date or number.');
+  return () => ms;
+}
+
+function compileRoutes(value: unknown): ReadonlyMap<string, readonly string[]> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid("routes must be an object such as { developer: ['GET /orders/*'] }.");
+  const out = new Map<string, readonly string[]>();
+  for (const [role, list] of Object.entries(value)) {
+    if (!isRoleName(role)) throw invalid(`routes: ${JSON.stringify(role)} is not a role name (1-128 characters, no comma, whitespace or control character).`);
+    if (!Array.isArray(list)) throw invalid(`routes.${role} must be an array of routes such as 'GET /orders/*'.`);
+    out.set(
+      role,
+      list.map((r: unknown, i) => {
+        if (typeof r !== 'string') throw invalid(`routes.${role}[${i}] must be a string.`);
+        return compileRoute(r, `createSamlAuthorizer: routes.${role}[${i}]`);
+      }),
+    );
+  }
+  return out;
+}
+
+function requestIdOf(event: { requestContext?: unknown }): string | undefined {
+  const ctx = event.requestContext;
+  const id = ctx !== null && typeof ctx === 'object' ? (ctx as { requestId?: unknown }).requestId : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function classify(event: unknown): AuthorizerEventKind {
+  if (event === null || typeof event !== 'object') return 'unknown';
+  const e = event as Record<string, unknown>;
+  if (e.type === 'TOKEN' && typeof e.methodArn === 'string') return 'TOKEN';
+  if (e.type === 'REQUEST' && e.version === '2.0' && typeof e.routeArn === 'string') return 'HTTP';
+  if (e.type === 'REQUEST' && typeof e.methodArn === 'string') return 'REQUEST';
+  return 'unknown';
+}
+
+/**
+ * Create an API Gateway Lambda authorizer from a verifier and role rules. Call it once, outside the
+ * handler (configuration is validated here: CONFIG_INVALID), and export the result as the handler:
+ * it accepts REST `TOKEN` and `REQUEST` events and HTTP API payload 2.0 events, detected by shape.
+ *
+ * - No credential, a malformed one, or a verification failure: throws `Error('Unauthorized')` (401).
+ * - A verified identity without a role permitting the route: an explicit Deny policy (403), or
+ *   `isAuthorized: false` for HTTP API simple responses.
+ * - Otherwise an Allow policy for the whole stage, or for the routes of the identity's roles (`routes`),
+ *   with `principalId` = NameID and a string-only context ({@link SamlAuthorizerContext}).
+ */
+export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthorizerHandler {
+  if (options === null || typeof options !== 'object') throw invalid('options are required: { verifier, roles }.');
+  const unknownKeys = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
+  if (unknownKeys.length > 0) throw invalid(`unknown option ${JSON.stringify(unknownKeys[0])} (allowed: ${[...OPTION_KEYS].join(', ')}).`);
+  const verifier = options.verifier;
+  if (verifier === null || typeof verifier !== 'object' || typeof verifier.verify !== 'function') throw invalid('verifier must be a verifier from createVerifier (create it once, outside the handler).');
+  const rolesOption = options.roles as unknown;
+  let mapper: RoleMapper;
+  if (Array.isArray(rolesOption)) mapper = createRoleMapper(rolesOption as RoleRule[]);
+  else if (rolesOption !== null && typeof rolesOption === 'object' && typeof (rolesOption as RoleMapper).map === 'function') mapper = rolesOption as RoleMapper;
+  else throw invalid('roles is required: an array of role rules or a mapper from createRoleMapper (deny by default, so without rules nothing is allowed).');
+  const routes = compileRoutes(options.routes);
+  const cookie = optionalToken(options.cookie, 'cookie');
+  const header = optionalToken(options.header, 'header');
+  if (cookie !== undefined && header !== undefined) throw invalid('give header or cookie, not both: the credential has one place.');
+  const scheme = options.scheme === null ? undefined : (optionalToken(options.scheme, 'scheme') ?? 'SAML');
+  const source: CredentialSource = { header: cookie === undefined ? (header ?? 'Authorization').toLowerCase() : undefined, cookie, scheme };
+  const httpApiResponse = options.httpApiResponse ?? 'simple';
+  if (httpApiResponse !== 'simple' && httpApiResponse !== 'policy') throw invalid("httpApiResponse must be 'simple' or 'policy'.");
+  const clock = compileClock(options.now);
+  const onDecision = options.onDecision ?? undefined;
+  if (onDecision !== undefined && typeof onDecision !== 'function') throw invalid('onDecision must be a function.');
+
+  /** Calls the hook with a frozen decision object made for it alone; reports whether the hook completed. */
+  async function report(decision: AuthorizerDecision): Promise<boolean> {
+    if (onDecision === undefined) return true;
+    try {
+      await onDecision(Object.freeze(decision));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  function credentialOf(kind: AuthorizerEventKind, event: SamlAuthorizerEvent): string {
+    if (kind === 'TOKEN') return parseAuthorization((event as APIGatewayTokenAuthorizerEvent).authorizationToken, { ...source, header: undefined }, 'authorizationToken');
+    if (kind === 'REQUEST') {
+      const e = event as APIGatewayRequestAuthorizerEvent;
+      return source.cookie !== undefined ? cookieFromHeaders(e.headers, e.multiValueHeaders, source) : singleHeader(e.headers, e.multiValueHeaders, source);
+    }
+    const e = event as APIGatewayRequestAuthorizerEventV2;
+    return source.cookie !== undefined ? cookieFromV2(e.cookies, e.headers, source) : singleHeader(e.headers, undefined, source);
+  }
+
+  async function handle(event: SamlAuthorizerEvent): Promise<SamlPolicyResult | SamlSimpleResult> {
+    const kind = classify(event);
+    const e = event as unknown as Record<string, unknown>;
+    const base: DecisionBase = { at: '', event: kind, resource: kind === 'HTTP' ? String(e.routeArn) : kind === 'unknown' ? '' : String(e.methodArn) };
+    const requestId = kind === 'unknown' ? undefined : requestIdOf(event as { requestContext?: unknown });
+    if (requestId !== undefined) base.requestId = requestId;
+
+    let now: number;
+    try {
+      now = clock === undefined ? Date.now() : clock();
+    } catch (err) {
+      await report({ ...base, at: new Date().toISOString(), effect: 'error', message: (err as Error).message });
+      throw err;
+    }
+    base.at = new Date(now).toISOString();
+
+    const unauthorized = async (code: ErrorCode, message: string): Promise<never> => {
+      await report({ ...base, effect: 'unauthorized', code, message });
+      // Exactly this message: it is what makes API Gateway answer 401 instead of 500.
+      throw new Error('Unauthorized');
+    };
+
+    if (kind === 'unknown') return unauthorized('INPUT_MALFORMED', 'The event is not an API Gateway TOKEN, REQUEST or HTTP API 2.0 authorizer event.');
+    const arn = parseApiArn(base.resource);
+    if (arn === undefined) return unauthorized('INPUT_MALFORMED', `The event's ${kind === 'HTTP' ? 'routeArn' : 'methodArn'} is not an execute-api ARN.`);
+
+    let identity: VerifiedAssertion;
+    try {
+      const credential = credentialOf(kind, event);
+      identity = await verifier.verify(credential, clock === undefined ? undefined : { now });
+    } catch (err) {
+      if (isSamlGuardError(err)) return unauthorized(err.code, err.message);
+      await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+
+    const principalId = identity.subject.nameId;
+    let roles: string[];
+    let expiresAt: string;
+    try {
+      const mapped: unknown = mapper.map(identity);
+      if (!Array.isArray(mapped) || !mapped.every(isRoleName)) throw new Error('The role mapper returned something other than an array of role names.');
+      roles = [...new Set(mapped)].sort();
+      expiresAt = cacheUntil(identity, now).toISOString();
+    } catch (err) {
+      if (isSamlGuardError(err) && (err.code === 'GROUPS_OVERAGE' || err.code === 'CLAIM_INVALID')) {
+        const context: SamlAuthorizerContext = { nameId: principalId, roles: '', expiresAt: identity.expiresAt.toISOString(), assertionId: identity.id, issuer: identity.issuer };
+        return deny(kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), identity });
+      }
+      await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+
+    const context: SamlAuthorizerContext = { nameId: principalId, roles: roles.join(','), expiresAt, assertionId: identity.id, issuer: identity.issuer };
+    const frozenRoles = Object.freeze([...roles]);
+    if (roles.length === 0) {
+      return deny(kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles: frozenRoles, identity });
+    }
+
+    let allowed: string[];
+    if (routes === undefined) {
+      allowed = [wholeStage(arn)];
+    } else {
+      const set = new Set<string>();
+      for (const role of roles) for (const r of routes.get(role) ?? []) set.add(`${arn.prefix}/${arn.stage}/${r}`);
+      allowed = [...set].sort();
+    }
+    const permitted = allowed.some((pattern) => resourceMatches(pattern, arn.arn));
+    if (!permitted) {
+      // Deny this route explicitly but keep allowing the others: the response is cached per credential.
+      const denied = allowed.length === 0 ? [wholeStage(arn)] : [arn.arn];
+      return deny(kind, principalId, context, denied, { ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${arn.route.replace('/', ' /')}.`, principalId, roles: frozenRoles, identity }, allowed);
+    }
+
+    const result: SamlPolicyResult | SamlSimpleResult =
+      kind === 'HTTP' && httpApiResponse === 'simple'
+        ? { isAuthorized: true, context }
+        : { principalId, policyDocument: policyDocument([{ effect: 'Allow', resources: allowed }]), context };
+    if (!(await report({ ...base, effect: 'allow', principalId, roles: frozenRoles, expiresAt, identity }))) {
+      // No allow without its audit record.
+      throw new Error('samlguard authorizer: onDecision failed on an allow decision; refusing the request.');
+    }
+    return result;
+  }
+
+  async function deny(
+    kind: AuthorizerEventKind,
+    principalId: string,
+    context: SamlAuthorizerContext,
+    denied: readonly string[],
+    decision: DenyDecision,
+    allowed: readonly string[] = [],
+  ): Promise<SamlPolicyResult | SamlSimpleResult> {
+    // Built before the hook runs, from our own values: nothing the hook does can change it.
+    const result: SamlPolicyResult | SamlSimpleResult =
+      kind === 'HTTP' && httpApiResponse === 'simple'
+        ? { isAuthorized: false, context }
+        : {
+            principalId,
+            policyDocument: policyDocument(allowed.length > 0 ? [{ effect: 'Allow', resources: allowed }, { effect: 'Deny', resources: denied }] : [{ effect: 'Deny', resources: denied }]),
+            context,
+          };
+    await report(decision);
+    return result;
+  }
+
+  return handle as SamlAuthorizerHandler;
+}
