@@ -293,11 +293,17 @@ function selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: Ds
   }
   const sameFamily = candidates.filter((k) => k.family === family);
   if (sameFamily.length === 0) {
-    throw new SamlGuardError('KEY_NOT_TRUSTED', `The signature uses ${shape.signatureAlgorithm.name}, but no configured ${family === 'ec' ? 'EC' : 'RSA'} key ${shape.keyInfoCertificates ? 'matches the certificate in KeyInfo' : 'exists'}.`, { path: pathOf(shape.signature) });
+    throw new SamlGuardError('KEY_NOT_TRUSTED', `The signature uses ${shape.signatureAlgorithm.name}, but no configured ${family === 'ec' ? 'EC' : 'RSA'} key ${shape.keyInfoCertificates ? 'matches the certificate in KeyInfo' : 'exists'}.`, {
+      path: pathOf(shape.signature),
+      details: { signatureFamily: family },
+    });
   }
   const strong = sameFamily.filter((k) => k.family !== 'rsa' || k.bits >= minRsa);
   if (strong.length === 0) {
-    throw new SamlGuardError('KEY_NOT_TRUSTED', `The matching RSA key is ${sameFamily[0]!.bits} bits; the minimum is ${minRsa} (policy minRsaKeyBits).`, { path: pathOf(shape.signature) });
+    throw new SamlGuardError('KEY_NOT_TRUSTED', `The matching RSA key is ${sameFamily[0]!.bits} bits; the minimum is ${minRsa} (policy minRsaKeyBits).`, {
+      path: pathOf(shape.signature),
+      details: { keyBits: sameFamily[0]!.bits, minRsaKeyBits: minRsa },
+    });
   }
   return strong;
 }

@@ -66,7 +66,7 @@ function fromPublicKey(key: KeyObject, where: string, certificate?: X509Certific
     bits,
     spki,
     spkiFingerprint: colonHex(digestBytes('sha256', spkiDer)),
-    ...(certificate ? { certificate, fingerprint: certificate.fingerprint256, subject: certificate.subject, der: certificate.raw } : {}),
+    ...(certificate ? { certificate, fingerprint: certificate.fingerprint256, subject: certificate.subject.replace(/\n/g, ', '), der: certificate.raw } : {}),
   });
 }
 

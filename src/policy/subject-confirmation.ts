@@ -66,7 +66,10 @@ function checkOne(sc: Element, p: ConfirmationPolicy): AcceptedConfirmation {
   const irt = attr(data, 'InResponseTo');
   if (p.inResponseTo !== undefined) {
     if (irt !== p.inResponseTo) {
-      throw new SamlGuardError('IN_RESPONSE_TO_MISMATCH', `SubjectConfirmationData InResponseTo is ${quote(irt ?? null)}, but the expected request ID is ${quote(p.inResponseTo)}.`, { path: pathOf(data) });
+      throw new SamlGuardError('IN_RESPONSE_TO_MISMATCH', `SubjectConfirmationData InResponseTo is ${quote(irt ?? null)}, but the expected request ID is ${quote(p.inResponseTo)}.`, {
+        path: pathOf(data),
+        details: { inResponseTo: irt, expected: p.inResponseTo },
+      });
     }
   }
   return { notOnOrAfter, inResponseTo: irt };

@@ -78,7 +78,10 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
   const id = requiredAttr(assertion, 'ID');
   const issueInstant = parseInstant(requiredAttr(assertion, 'IssueInstant'), assertion, 'IssueInstant');
   if (issueInstant > p.now + p.skewMs) {
-    throw new SamlGuardError('NOT_YET_VALID', `Assertion IssueInstant ${iso(issueInstant)} is in the future (${relative(issueInstant - p.now)}), beyond the ${p.skewMs / 1000} s clock skew.`, { path: pathOf(assertion) });
+    throw new SamlGuardError('NOT_YET_VALID', `Assertion IssueInstant ${iso(issueInstant)} is in the future (${relative(issueInstant - p.now)}), beyond the ${p.skewMs / 1000} s clock skew.`, {
+      path: pathOf(assertion),
+      details: { issueInstant: iso(issueInstant), now: iso(p.now) },
+    });
   }
   let expiresAt = Number.POSITIVE_INFINITY;
   if (p.maxAgeMs !== undefined) {
@@ -149,7 +152,7 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
   const { attributes, attributeDetails } = readAttributes(assertion, p.decryption);
   if (!Number.isFinite(expiresAt)) {
     // Nothing in the assertion bounds it (only possible with both opt-ins and no Conditions NotOnOrAfter).
-    throw shape('Nothing in the assertion limits its lifetime (no NotOnOrAfter anywhere); refusing an assertion valid forever.', assertion);
+    throw new SamlGuardError('SAML_SHAPE_INVALID', 'Nothing in the assertion limits its lifetime (no NotOnOrAfter anywhere); refusing an assertion valid forever.', { path: pathOf(assertion), details: { check: 'lifetime' } });
   }
   return {
     id,

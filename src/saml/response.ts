@@ -123,7 +123,7 @@ export function verifyEnvelope(doc: Document, p: EnvelopePolicy): VerifiedEnvelo
     throw new SamlGuardError('SIGNATURE_MISSING', `Neither the Response nor the ${encryptedEl ? 'decrypted ' : ''}Assertion is signed.`, { path: pathOf(root) });
   }
   if (p.requireSignedAssertion && !assertionSigned) {
-    throw new SamlGuardError('SIGNATURE_MISSING', 'The Assertion itself is not signed, and requireSignedAssertion is set (only the Response is signed).', { path: pathOf(assertionEl) });
+    throw new SamlGuardError('SIGNATURE_MISSING', 'The Assertion itself is not signed, and requireSignedAssertion is set (only the Response is signed).', { path: pathOf(assertionEl), details: { requireSignedAssertion: true } });
   }
   const assertionSig = assertionSigned ? verifySignedElement(assertionEl, p.keys, p.dsig) : undefined;
 
@@ -143,7 +143,10 @@ export function verifyEnvelope(doc: Document, p: EnvelopePolicy): VerifiedEnvelo
   }
   const inResponseTo = attr(response, 'InResponseTo');
   if (p.inResponseTo !== undefined && inResponseTo !== p.inResponseTo) {
-    throw new SamlGuardError('IN_RESPONSE_TO_MISMATCH', `Response InResponseTo is ${quote(inResponseTo ?? null)}, but the expected request ID is ${quote(p.inResponseTo)}${inResponseTo === undefined ? ' (an unsolicited, IdP-initiated response)' : ''}.`, { path: pathOf(response) });
+    throw new SamlGuardError('IN_RESPONSE_TO_MISMATCH', `Response InResponseTo is ${quote(inResponseTo ?? null)}, but the expected request ID is ${quote(p.inResponseTo)}${inResponseTo === undefined ? ' (an unsolicited, IdP-initiated response)' : ''}.`, {
+      path: pathOf(response),
+      details: { inResponseTo, expected: p.inResponseTo },
+    });
   }
   const issuer = onlyChildNS(response, SAML_NS, 'Issuer', 'SAML_SHAPE_INVALID', true);
   if (issuer) checkIssuer(issuer, p.entityId);

@@ -54,10 +54,10 @@ export function onlyChildNS(el: Element, ns: string, local: string, code: ErrorC
 export function onlyChildNS(el: Element, ns: string, local: string, code: ErrorCode, optional = false): Element | undefined {
   const found = childrenNS(el, ns, local);
   if (found.length > 1) {
-    throw new SamlGuardError(code, `<${el.localName}> has ${found.length} <${local}> children; exactly one is allowed.`, { path: pathOf(el) });
+    throw new SamlGuardError(code, `<${el.localName}> has ${found.length} <${local}> children; exactly one is allowed.`, { path: pathOf(el), details: { child: local, count: found.length } });
   }
   if (found.length === 0 && !optional) {
-    throw new SamlGuardError(code, `<${el.localName}> has no <${local}> child.`, { path: pathOf(el) });
+    throw new SamlGuardError(code, `<${el.localName}> has no <${local}> child.`, { path: pathOf(el), details: { child: local, count: 0 } });
   }
   return found[0];
 }
