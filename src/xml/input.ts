@@ -1,8 +1,6 @@
 import { SamlGuardError } from '../errors.js';
 import { decodeUtf8 } from './parse.js';
 
-const B64_BODY = /^[A-Za-z0-9+/\r\n\t ]*={0,2}[\r\n\t ]*$/;
-
 /**
  * Turn what a person receives into XML text: XML as text or bytes, or the base64 of it (the HTTP-POST
  * binding's SAMLResponse value, line breaks allowed). The size limit is enforced before decoding.
@@ -39,13 +37,19 @@ function base64TooLarge(maxBytes: number): SamlGuardError {
 }
 
 function fromBase64(text: string, maxBytes: number): Uint8Array {
-  const compact = text.replace(/[\r\n\t ]+/g, '');
-  if (compact.length === 0) throw new SamlGuardError('INPUT_MALFORMED', 'The input is empty.');
-  if (compact.length % 4 !== 0 || !B64_BODY.test(compact)) {
-    const hint = /%[0-9A-Fa-f]{2}/.test(compact) ? ' It looks URL-encoded: decode the form body first (see parseSamlPostBody).' : '';
-    throw new SamlGuardError('INPUT_MALFORMED', `The input is neither XML nor valid base64.${hint}`);
+  // Strict and cheap: Node's decoder is lenient (it skips junk), so the input must re-encode to itself.
+  // Only when that fails (line breaks, most often) is a whitespace-free copy made and compared.
+  const bytes = Buffer.from(text, 'base64');
+  const canonical = bytes.toString('base64');
+  if (canonical !== text) {
+    const compact = text.replace(/[\r\n\t ]+/g, '');
+    if (compact.length === 0) throw new SamlGuardError('INPUT_MALFORMED', 'The input is empty.');
+    if (canonical !== compact) {
+      const hint = /%[0-9A-Fa-f]{2}/.test(compact) ? ' It looks URL-encoded: decode the form body first (see parseSamlPostBody).' : '';
+      throw new SamlGuardError('INPUT_MALFORMED', `The input is neither XML nor valid base64.${hint}`);
+    }
   }
-  const bytes = Buffer.from(compact, 'base64');
+  if (bytes.byteLength === 0) throw new SamlGuardError('INPUT_MALFORMED', 'The input is empty.');
   if (bytes.byteLength > maxBytes) throw base64TooLarge(maxBytes);
   let i = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
