@@ -13,7 +13,7 @@ import type { Element, Node } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { canonicalize, C14N, type C14nAlgorithm } from '../c14n/index.js';
 import { digestText, digestsEqual, verifyText } from '../crypto/index.js';
-import { decodeStrictBase64, describeCertificate, type TrustedKey } from '../keys/index.js';
+import { decodeStrictBase64, describeCertificate, toTrustedKeys, type KeyInput, type TrustedKey } from '../keys/index.js';
 import { idIndexOf } from '../xml/parse.js';
 import { NodeType, childrenNS, pathOf } from '../xml/dom.js';
 import {
@@ -324,11 +324,13 @@ function withoutComments(algorithm: C14nAlgorithm): C14nAlgorithm {
 /**
  * Verify the enveloped signature that is a direct child of `element`, against configured keys only.
  * `element` must come from a document parsed by samlguard's parser (its ID index resolves the reference).
+ * `trustedKeys` are keys from {@link importTrustedKeys} (import once, outside the request path); PEM/DER
+ * certificates, public keys, KeyObjects and X509Certificates are accepted too and imported on the spot.
  * Returns the very element whose digest was checked, branded {@link Verified}.
  */
-export function verifySignedElement(element: Element, trustedKeys: readonly TrustedKey[], policy: DsigPolicy = {}): VerifiedSignature {
+export function verifySignedElement(element: Element, trustedKeys: readonly (TrustedKey | KeyInput)[], policy: DsigPolicy = {}): VerifiedSignature {
   const shape = readShape(element, policy);
-  const candidates = selectKeys(shape, trustedKeys, policy);
+  const candidates = selectKeys(shape, toTrustedKeys(trustedKeys), policy);
 
   const signedInfoText = canonicalize(shape.signedInfo, shape.signedInfoC14n.algorithm, { inclusivePrefixes: shape.signedInfoC14n.prefixes });
   const alg = shape.signatureAlgorithm;

@@ -60,7 +60,7 @@ function fromPublicKey(key: KeyObject, where: string, certificate?: X509Certific
   }
   const spkiDer = key.export({ type: 'spki', format: 'der' });
   const spki = spkiDer.toString('base64');
-  return Object.freeze({
+  return brand({
     key,
     family,
     bits,
@@ -68,6 +68,34 @@ function fromPublicKey(key: KeyObject, where: string, certificate?: X509Certific
     spkiFingerprint: colonHex(digestBytes('sha256', spkiDer)),
     ...(certificate ? { certificate, fingerprint: certificate.fingerprint256, subject: certificate.subject.replace(/\n/g, ', '), der: certificate.raw } : {}),
   });
+}
+
+// Keys this module imported (and so checked). Anything else handed to the verifier is imported first.
+const imported = new WeakSet<object>();
+
+function brand(key: TrustedKey): TrustedKey {
+  Object.freeze(key);
+  imported.add(key);
+  return key;
+}
+
+/** True for a key produced by {@link importTrustedKeys}. */
+export function isTrustedKey(value: unknown): value is TrustedKey {
+  return typeof value === 'object' && value !== null && imported.has(value);
+}
+
+/**
+ * Keys as the verifier uses them: imported {@link TrustedKey}s pass through; PEM/DER/KeyObject/X509 inputs
+ * are imported here (convenient, but import once with importTrustedKeys for the per-request path).
+ */
+export function toTrustedKeys(keys: readonly (TrustedKey | KeyInput)[]): readonly TrustedKey[] {
+  if (keys.every(isTrustedKey)) return keys as readonly TrustedKey[];
+  const out: TrustedKey[] = [];
+  keys.forEach((k, i) => {
+    if (isTrustedKey(k)) out.push(k);
+    else out.push(...importTrustedKeys([k], `trustedKeys[${i}]`).map((x) => x));
+  });
+  return out;
 }
 
 function fromCertificateDer(der: Buffer, where: string): TrustedKey {

@@ -258,3 +258,19 @@ describe('verifySignedElement: the DOM must come from parseXml', () => {
     expect(verifySignedElement(assertion, trusted('rsa2048')).element).toBe(assertion);
   });
 });
+
+describe('verifySignedElement accepts configured key material directly', () => {
+  it('PEM certificates and KeyObjects are imported on the spot (importTrustedKeys is the fast path)', async () => {
+    const { parseXml: parse } = await import('../../src/xml/parse.js');
+    const { verifySignedElement: verifyEl } = await import('../../src/dsig/verify.js');
+    const { loadKeyPair: load } = await import('../../fixtures/index.js');
+    const { signXml: sign } = await import('../../fixtures/signer.js');
+    const pair = load('rsa2048');
+    const xml = sign('<r ID="_x"><v>1</v></r>', { id: '_x', key: pair.privateKey, certificate: pair.certificatePem });
+    const root = parse(xml).root;
+    expect(verifyEl(root, [pair.certificatePem]).element).toBe(root);
+    expect(verifyEl(root, [pair.certificate.publicKey]).element).toBe(root);
+    expect(() => verifyEl(root, [load('attacker-rsa2048').certificatePem])).toThrow(expect.objectContaining({ code: 'KEY_NOT_TRUSTED' }));
+    expect(() => verifyEl(root, [pair.privateKeyPem])).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
