@@ -339,7 +339,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
     // The request this message answers, as the message itself says (Response, else the confirmation).
     // When an ID was expected, both were checked against it, so this is never a different request.
     const answered = envelope.inResponseTo ?? claims.confirmationInResponseTo;
-    if (answered !== undefined) result.inResponseTo = answered;
+    if (answered !== undefined) result.inResponseTo = (' ' + answered).slice(1); // not a slice of the input
     return freezeClaims(result);
   }
 

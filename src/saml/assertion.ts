@@ -75,7 +75,7 @@ const ALLOWED_CONDITIONS = new Set(['AudienceRestriction', 'OneTimeUse', 'ProxyR
  */
 export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy): AssertionClaims {
   if (attr(assertion, 'Version') !== '2.0') throw shape(`Assertion Version is ${quote(attr(assertion, 'Version') ?? null)}; only "2.0" is accepted.`, assertion);
-  const id = requiredAttr(assertion, 'ID');
+  const id = detach(requiredAttr(assertion, 'ID'));
   const issueInstant = parseInstant(requiredAttr(assertion, 'IssueInstant'), assertion, 'IssueInstant');
   if (issueInstant > p.now + p.skewMs) {
     throw new SamlGuardError('NOT_YET_VALID', `Assertion IssueInstant ${iso(issueInstant)} is in the future (${relative(issueInstant - p.now)}), beyond the ${p.skewMs / 1000} s clock skew.`, {
@@ -91,7 +91,8 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
   }
 
   // Schema order: Issuer, Signature?, Subject?, Conditions?, Advice?, statements*. Count before reading.
-  const issuer = checkIssuer(onlyChildNS(assertion, SAML_NS, 'Issuer', 'SAML_SHAPE_INVALID'), p.entityId);
+  const issuer = p.entityId; // checked equal to the Issuer below; the configured string pins nothing
+  checkIssuer(onlyChildNS(assertion, SAML_NS, 'Issuer', 'SAML_SHAPE_INVALID'), p.entityId);
 
   const subjectEl = onlyChildNS(assertion, SAML_NS, 'Subject', 'SUBJECT_INVALID');
   const subject = readSubject(subjectEl, p.decryption);
@@ -141,11 +142,12 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
     if (sessionEnd !== undefined) expiresAt = Math.min(expiresAt, sessionEnd);
     if (i === 0) {
       authnInstant = instant;
-      sessionIndex = attr(st, 'SessionIndex');
+      const si = attr(st, 'SessionIndex');
+      sessionIndex = si === undefined ? undefined : detach(si);
       sessionNotOnOrAfter = sessionEnd;
       const ctx = onlyChildNS(st, SAML_NS, 'AuthnContext', 'SAML_SHAPE_INVALID', true);
       const ref = ctx ? onlyChildNS(ctx, SAML_NS, 'AuthnContextClassRef', 'SAML_SHAPE_INVALID', true) : undefined;
-      authnContextClassRef = ref ? textOf(ref).trim() : undefined;
+      authnContextClassRef = ref ? detach(textOf(ref).trim()) : undefined;
     }
   }
 
@@ -174,6 +176,15 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
   };
 }
 
+/**
+ * A copy of `s` that does not share storage with the document text. V8 represents substrings as slices
+ * of their parent, so a NameID kept in a result (or the verified-assertion cache) would otherwise keep
+ * the whole decoded input alive: measured, one 30-byte group name pinned a 100 KB response.
+ */
+function detach(s: string): string {
+  return s.length === 0 ? s : (' ' + s).slice(1);
+}
+
 function readSubject(subjectEl: Element, decryption: DecryptionPolicy | undefined): SubjectInfo {
   const ids = childrenNS(subjectEl, SAML_NS, 'NameID').length + childrenNS(subjectEl, SAML_NS, 'EncryptedID').length + childrenNS(subjectEl, SAML_NS, 'BaseID').length;
   if (ids !== 1) throw new SamlGuardError('SUBJECT_INVALID', `The Subject must carry exactly one identifier (NameID or EncryptedID); it carries ${ids}.`, { path: pathOf(subjectEl) });
@@ -187,15 +198,15 @@ function readSubject(subjectEl: Element, decryption: DecryptionPolicy | undefine
   // A decrypted NameID is as trustworthy as the verified assertion whose signed ciphertext held it.
   const nameIdEl = encrypted !== undefined ? decryptElement(encrypted, SAML_NS, ['NameID'], decryption!) : onlyChildNS(subjectEl, SAML_NS, 'NameID', 'SUBJECT_INVALID');
   if (hasElementChildren(nameIdEl)) throw new SamlGuardError('SUBJECT_INVALID', 'NameID must contain text only.', { path: pathOf(nameIdEl) });
-  const nameId = textOf(nameIdEl);
+  const nameId = detach(textOf(nameIdEl));
   if (nameId.trim() === '') throw new SamlGuardError('SUBJECT_INVALID', 'NameID is empty.', { path: pathOf(nameIdEl) });
   const subject: SubjectInfo = { nameId };
   const format = attr(nameIdEl, 'Format');
-  if (format !== undefined) subject.format = format;
+  if (format !== undefined) subject.format = detach(format);
   const nq = attr(nameIdEl, 'NameQualifier');
-  if (nq !== undefined) subject.nameQualifier = nq;
+  if (nq !== undefined) subject.nameQualifier = detach(nq);
   const spnq = attr(nameIdEl, 'SPNameQualifier');
-  if (spnq !== undefined) subject.spNameQualifier = spnq;
+  if (spnq !== undefined) subject.spNameQualifier = detach(spnq);
   return subject;
 }
 
@@ -215,18 +226,18 @@ function readAttributes(assertion: Element, decryption: DecryptionPolicy | undef
       else if (c.localName === 'EncryptedAttribute') all.push(decryptElement(c, SAML_NS, ['Attribute'], decryption!));
     }
     for (const a of all) {
-      const name = requiredAttr(a, 'Name');
+      const name = detach(requiredAttr(a, 'Name'));
       const values: string[] = [];
       for (const v of childrenNS(a, SAML_NS, 'AttributeValue')) {
         const nil = v.getAttributeNodeNS(XSI_NS, 'nil');
         if (nil && (nil.value === 'true' || nil.value === '1')) continue; // xsi:nil: the attribute has no value here
-        values.push(textOf(v));
+        values.push(detach(textOf(v)));
       }
       const info: AttributeInfo = { name, values };
       const friendlyName = attr(a, 'FriendlyName');
-      if (friendlyName !== undefined) info.friendlyName = friendlyName;
+      if (friendlyName !== undefined) info.friendlyName = detach(friendlyName);
       const nameFormat = attr(a, 'NameFormat');
-      if (nameFormat !== undefined) info.nameFormat = nameFormat;
+      if (nameFormat !== undefined) info.nameFormat = detach(nameFormat);
       attributeDetails.push(info);
       const prior = attributes[name];
       attributes[name] = prior ? prior.concat(values) : values.slice();
