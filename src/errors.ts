@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   CONDITION_UNSUPPORTED: 'The Conditions contain an element samlguard cannot evaluate (SAML core: validity is indeterminate).',
   // replay and request tracking
   REPLAYED: 'The assertion was already accepted once (OneTimeUse, or the web-sso profile) and may not be used again.',
+  REVOKED: 'The configured revocationCheck refused the identity (or could not answer).',
   REPLAY_STORE_UNAVAILABLE: 'The replay or request-ID store failed or is full; the message is rejected rather than accepted unchecked.',
   // IdP metadata
   METADATA_INVALID: 'IdP metadata could not be used: not metadata XML, no SAML 2.0 IdP or signing key, or a bad/missing signature where one is pinned.',

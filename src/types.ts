@@ -93,6 +93,12 @@ export interface VerifyOptions {
    * every hit; rejections and OneTimeUse assertions are never cached. Off when absent.
    */
   cache?: CacheOptions;
+  /**
+   * Called with every identity about to be accepted (fresh or from the cache). Return false to let it
+   * through; true (revoked), a throw or a rejection refuses it with REVOKED. Use it for a deny-list of
+   * sessions or users; it runs after every other check.
+   */
+  revocationCheck?: (identity: VerifiedAssertion) => boolean | Promise<boolean>;
 }
 
 export interface SpOptions {

@@ -71,6 +71,28 @@ async function storeCall(fn: () => Promise<boolean>): Promise<boolean> {
   return ok === true;
 }
 
+/** A revocation hook that throws (or rejects) counts as "revoked": an unanswerable check never grants. */
+async function hookCall(fn: () => boolean | Promise<boolean>): Promise<boolean> {
+  try {
+    return (await fn()) === false ? false : true;
+  } catch {
+    return true;
+  }
+}
+
+function syncHookCall(fn: () => boolean | Promise<boolean>): boolean | Promise<boolean> {
+  try {
+    const r = fn();
+    if (r instanceof Promise) {
+      r.catch(() => undefined);
+      return r;
+    }
+    return r === false ? false : true;
+  } catch {
+    return true;
+  }
+}
+
 function syncStoreCall(fn: () => boolean): boolean {
   try {
     return fn() === true;
@@ -294,6 +316,8 @@ export function createVerifier(options: VerifyOptions): Verifier {
   if (options.replay?.store !== undefined) checkStore(options.replay.store, 'replay.store', ['consume']);
   const requestIds = options.requestIds ?? undefined;
   if (requestIds !== undefined) checkStore(requestIds, 'requestIds', ['issue', 'consume']);
+  const revocationCheck = options.revocationCheck ?? undefined;
+  if (revocationCheck !== undefined && typeof revocationCheck !== 'function') throw invalid('revocationCheck must be a function (identity) => boolean | Promise<boolean>.');
   const cache = options.cache === undefined || options.cache === null ? undefined : new VerifiedCache(options.cache);
 
   /** Parse, verify the signature(s), check every rule, and build the plain result. */
@@ -390,8 +414,14 @@ export function createVerifier(options: VerifyOptions): Verifier {
     return new SamlGuardError('IN_RESPONSE_TO_MISMATCH', p.result.inResponseTo === undefined ? 'The response answers no request (no InResponseTo), but requestIds is configured: only responses to our own AuthnRequests are accepted.' : 'InResponseTo does not name a request this SP issued (or it was already answered).', { path: 'Response' });
   }
 
+  function revoked(p: Pending): SamlGuardError {
+    return new SamlGuardError('REVOKED', `The revocation check refused assertion ${p.result.id} for ${quote(p.result.subject.nameId)}.`, { path: 'Assertion' });
+  }
+
   async function verify(input: string | Uint8Array, perCall: PerCallOptions = {}): Promise<VerifiedAssertion> {
     const p = prepare(input, perCall);
+    // Revocation runs on every acceptance, fresh or cached, before anything is consumed.
+    if (revocationCheck !== undefined && (await hookCall(() => revocationCheck(p.result))) !== false) throw revoked(p);
     if (requestIds !== undefined) {
       const answered = p.result.inResponseTo;
       if (answered === undefined || !(await storeCall(() => requestIds.consume(answered)))) throw unanswered(p);
@@ -402,6 +432,11 @@ export function createVerifier(options: VerifyOptions): Verifier {
 
   function verifySync(input: string | Uint8Array, perCall: PerCallOptions = {}): VerifiedAssertion {
     const p = prepare(input, perCall);
+    if (revocationCheck !== undefined) {
+      const answer = syncHookCall(() => revocationCheck(p.result));
+      if (answer instanceof Promise) throw invalid('verifySync cannot wait for an asynchronous revocationCheck; use verify().');
+      if (answer !== false) throw revoked(p);
+    }
     if (requestIds !== undefined) {
       const sync = (requestIds as Partial<MemoryRequestIdStore>).consumeSync;
       if (typeof sync !== 'function') throw invalid('verifySync cannot consult an asynchronous requestIds store; use verify().');

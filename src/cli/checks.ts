@@ -148,6 +148,7 @@ export function stepOf(failure: FailureInfo): StepId {
       return 'conditions';
     case 'REPLAYED':
     case 'REPLAY_STORE_UNAVAILABLE':
+    case 'REVOKED':
       return 'replay';
     case 'GROUPS_OVERAGE':
     case 'CLAIM_INVALID':

@@ -181,3 +181,24 @@ describe('request IDs (SP-initiated login)', () => {
     await rejectsWith(createVerifier(opts({ requestIds })).verify(response({ inResponseTo: '_x' })), 'REPLAY_STORE_UNAVAILABLE');
   });
 });
+
+describe('revocation check', () => {
+  it('runs on every acceptance, fresh and cached; true, throw or rejection refuses with REVOKED', async () => {
+    const revokedIds = new Set<string>();
+    const verifier = createVerifier(opts({ cache: {}, revocationCheck: (identity) => revokedIds.has(identity.subject.nameId) }));
+    const xml = response();
+    await verifier.verify(xml); // now cached
+    revokedIds.add('alice@example.com');
+    await rejectsWith(verifier.verify(xml), 'REVOKED');
+    expect(() => verifier.verifySync(xml)).toThrow(expect.objectContaining({ code: 'REVOKED' }));
+    await rejectsWith(createVerifier(opts({ revocationCheck: () => { throw new Error('db down'); } })).verify(xml), 'REVOKED');
+    await rejectsWith(createVerifier(opts({ revocationCheck: () => Promise.reject(new Error('db down')) })).verify(xml), 'REVOKED');
+    await rejectsWith(createVerifier(opts({ revocationCheck: () => undefined as unknown as boolean })).verify(xml), 'REVOKED');
+    await expect(createVerifier(opts({ revocationCheck: () => Promise.resolve(false) })).verify(xml)).resolves.toBeDefined();
+  });
+
+  it('verifySync refuses an asynchronous check instead of skipping it; bad hooks are CONFIG_INVALID', () => {
+    expect(() => createVerifier(opts({ revocationCheck: () => Promise.resolve(false) })).verifySync(response())).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => createVerifier(opts({ revocationCheck: 'no' as unknown as () => boolean }))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
