@@ -180,3 +180,20 @@ export function canonicalizeNodeSet(
 ): string {
   return canonicalizeNodeSetWith(root, modeOf(algorithm, options.inclusivePrefixes), isIncluded, options.isNamespaceIncluded);
 }
+
+/**
+ * The same algorithm without comments. A same-document reference ("#id" or "") yields a node-set with
+ * no comment nodes (XML-DSig core §4.3.3.3), so a #WithComments transform there has nothing to keep.
+ */
+export function withoutComments(algorithm: C14nAlgorithm): C14nAlgorithm {
+  switch (algorithm) {
+    case C14N.EXC_WITH_COMMENTS:
+      return C14N.EXC;
+    case C14N.C14N10_WITH_COMMENTS:
+      return C14N.C14N10;
+    case C14N.C14N11_WITH_COMMENTS:
+      return C14N.C14N11;
+    default:
+      return algorithm;
+  }
+}

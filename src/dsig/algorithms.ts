@@ -64,10 +64,3 @@ export function digestAlgorithm(uri: string): DigestAlgorithm | undefined {
 export function canonicalizationAlgorithm(uri: string): C14nAlgorithm | undefined {
   return C14N_ALGORITHMS.has(uri) ? (uri as C14nAlgorithm) : undefined;
 }
-
-/** The allow-listed URIs, for documentation and error messages. */
-export const ALLOWED = Object.freeze({
-  signature: Object.freeze([...SIGNATURE_ALGORITHMS.keys()]),
-  digest: Object.freeze([...DIGEST_ALGORITHMS.keys()]),
-  canonicalization: Object.freeze([...C14N_ALGORITHMS]),
-});

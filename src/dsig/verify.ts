@@ -11,7 +11,7 @@
  */
 import type { Element, Node } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
-import { canonicalize, C14N, type C14nAlgorithm } from '../c14n/index.js';
+import { canonicalize, C14N, withoutComments, type C14nAlgorithm } from '../c14n/index.js';
 import { digestText, digestsEqual, verifyText } from '../crypto/index.js';
 import { decodeStrictBase64, describeCertificate, toTrustedKeys, type KeyInput, type TrustedKey } from '../keys/index.js';
 import { idIndexOf } from '../xml/parse.js';
@@ -306,19 +306,6 @@ function selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: Ds
     });
   }
   return strong;
-}
-
-function withoutComments(algorithm: C14nAlgorithm): C14nAlgorithm {
-  switch (algorithm) {
-    case C14N.EXC_WITH_COMMENTS:
-      return C14N.EXC;
-    case C14N.C14N10_WITH_COMMENTS:
-      return C14N.C14N10;
-    case C14N.C14N11_WITH_COMMENTS:
-      return C14N.C14N11;
-    default:
-      return algorithm;
-  }
 }
 
 /**

@@ -12,10 +12,6 @@ export const NodeType = {
   DOCUMENT: 9,
 } as const;
 
-export function isElement(node: Node | null | undefined): node is Element {
-  return node != null && node.nodeType === NodeType.ELEMENT;
-}
-
 /** The element children of `el`, in document order. */
 export function childElements(el: Element): Element[] {
   const out: Element[] = [];
@@ -69,7 +65,7 @@ export function onlyChildNS(el: Element, ns: string, local: string, code: ErrorC
  * first text node).
  */
 export function textOf(el: Element): string {
-  let first = el.firstChild;
+  const first = el.firstChild;
   // Fast path: a single text node.
   if (first !== null && first.nextSibling === null && first.nodeType === NodeType.TEXT) return (first as unknown as { data: string }).data;
   let out = '';
@@ -80,7 +76,6 @@ export function textOf(el: Element): string {
     }
   };
   walk(el);
-  first = null;
   return out;
 }
 

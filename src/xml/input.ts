@@ -1,5 +1,4 @@
 import { SamlGuardError } from '../errors.js';
-import { decodeUtf8 } from './parse.js';
 
 /**
  * Turn what a person receives into XML text: XML as text or bytes, or the base64 of it (the HTTP-POST
@@ -57,9 +56,6 @@ function fromBase64(text: string, maxBytes: number): Uint8Array {
   if (bytes[i] !== 0x3c) throw new SamlGuardError('INPUT_MALFORMED', 'The base64 input does not decode to XML. (HTTP-Redirect binding messages are DEFLATE-compressed; responses arrive by HTTP-POST.)');
   return bytes;
 }
-
-/** Decode bytes for the parser (exported for the metadata path). */
-export { decodeUtf8 };
 
 /**
  * Read `SAMLResponse` and `RelayState` from an `application/x-www-form-urlencoded` body (what the
