@@ -71,12 +71,14 @@ export function renderAttrs(attrs: readonly AttrLike[]): string {
 
 /**
  * Render namespace declarations given as a flat [prefix, uri, prefix, uri, …] list, sorted by prefix
- * (the default namespace, prefix '', sorts first).
+ * (the default namespace, prefix '', sorts first). Prefixes in one list are distinct.
  */
 export function renderNsDecls(flat: string[]): string {
   const count = flat.length >> 1;
+  if (count > SMALL_SORT) return renderSortedNsDecls(flat, count);
   if (count > 1) {
-    // Insertion sort over pairs: lists are a handful of entries long.
+    // Insertion sort over pairs: almost every list is one to three entries long. Longer lists take
+    // the O(n log n) path above, so an attacker's thousands of declarations never cost n².
     for (let i = 1; i < count; i++) {
       const p = flat[2 * i]!;
       const u = flat[2 * i + 1]!;
@@ -91,11 +93,38 @@ export function renderNsDecls(flat: string[]): string {
     }
   }
   let out = '';
-  for (let i = 0; i < flat.length; i += 2) {
-    const p = flat[i]!;
-    out += (p === '' ? ' xmlns="' : ' xmlns:' + p + '="') + escapeAttr(flat[i + 1]!) + '"';
-  }
+  for (let i = 0; i < flat.length; i += 2) out += renderNsDecl(flat[i]!, flat[i + 1]!);
   return out;
+}
+
+/** Above this many declarations the insertion sort gives way to Array.prototype.sort (a merge sort). */
+const SMALL_SORT = 8;
+
+function renderSortedNsDecls(flat: string[], count: number): string {
+  const order: number[] = new Array<number>(count);
+  for (let i = 0; i < count; i++) order[i] = 2 * i;
+  order.sort((a, b) => compareCodePoints(flat[a]!, flat[b]!));
+  let out = '';
+  for (let i = 0; i < count; i++) out += renderNsDecl(flat[order[i]!]!, flat[order[i]! + 1]!);
+  return out;
+}
+
+function renderNsDecl(prefix: string, uri: string): string {
+  return (prefix === '' ? ' xmlns="' : ' xmlns:' + prefix + '="') + escapeAttr(uri) + '"';
+}
+
+/**
+ * Undo what one element did to a namespace map kept for a whole walk: `undo` is
+ * [prefix, previous value, …] in the order the changes were made (`undefined`: the prefix was unbound).
+ * Walks set and restore one map instead of copying it per element, which would cost
+ * O(elements × prefixes in scope): quadratic in a document that declares many namespaces.
+ */
+export function restoreNs(map: NsMap, undo: Array<string | undefined>): void {
+  for (let i = undo.length - 2; i >= 0; i -= 2) {
+    const prior = undo[i + 1];
+    if (prior === undefined) map.delete(undo[i]!);
+    else map.set(undo[i]!, prior);
+  }
 }
 
 /** Prefix a namespace-declaration attribute binds: '' for `xmlns`, `p` for `xmlns:p`. */

@@ -3,8 +3,8 @@
 //
 // In such a subset every element except the apex has its parent in the output, which keeps the rules
 // local: namespace state flows from parent to child, and only the apex looks at its ancestors (once).
-// Namespace state is a Map per element, shared with the parent unless the element changes it
-// (copy-on-write); SAML elements rarely declare namespaces, so most elements allocate nothing.
+// Namespace state is one Map per canonicalization, set on the way down and restored on the way up, so
+// an element costs what it declares, never a copy of everything in scope; most elements allocate nothing.
 
 import type { CharacterData, Element, Node, ProcessingInstruction } from '@xmldom/xmldom';
 import { escapeText } from './escape.js';
@@ -22,6 +22,7 @@ import {
   renderAttrs,
   renderNsDecls,
   renderPI,
+  restoreNs,
   sortAttrs,
   unsupportedNode,
 } from './shared.js';
@@ -121,28 +122,44 @@ function renderLeaf(st: State, node: Node): void {
 
 /**
  * Exclusive c14n of one element. `rendered` holds what output ancestors rendered; `inScope` the
- * namespaces in scope at the parent, tracked only when a PrefixList needs them (null otherwise).
+ * namespaces in scope at the parent, tracked only when a PrefixList needs them (null otherwise). Both
+ * maps are updated for the children and restored before returning.
  */
 function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap | null): void {
   const name = el.nodeName;
   const attrs = el.attributes;
   const n = attrs.length;
   let regular: AttrLike[] | null = null;
-  let scope = inScope;
   let decls: string[] | null = null;
+  // [prefix, previous value, …] to restore `rendered` and `inScope` after the children.
+  let renderedUndo: Array<string | undefined> | null = null;
+  let scopeUndo: Array<string | undefined> | null = null;
+
+  // A declaration is emitted when its binding differs from what output ancestors rendered. Setting
+  // `rendered` at once also answers "already emitted on this element?" in O(1): an element binds a
+  // prefix to one URI only.
+  const emit = (p: string, u: string): void => {
+    if (decls === null) decls = [p, u];
+    else decls.push(p, u);
+    if (renderedUndo === null) renderedUndo = [p, rendered.get(p)];
+    else renderedUndo.push(p, rendered.get(p));
+    rendered.set(p, u);
+  };
 
   // Visibly utilized: the element's own prefix (or the default namespace) …
   const ep = el.prefix ?? '';
   const eu = el.namespaceURI ?? '';
-  if ((rendered.get(ep) ?? '') !== eu) decls = [ep, eu];
+  if ((rendered.get(ep) ?? '') !== eu) emit(ep, eu);
 
   // … and the prefix of every prefixed attribute except xml:*.
   for (let i = 0; i < n; i++) {
     const a = attrs[i]!;
     if (a.namespaceURI === XMLNS_NS) {
       if (inScope !== null) {
-        if (scope === inScope) scope = new Map(inScope);
-        scope!.set(declaredPrefix(a), a.value);
+        const p = declaredPrefix(a);
+        if (scopeUndo === null) scopeUndo = [p, inScope.get(p)];
+        else scopeUndo.push(p, inScope.get(p));
+        inScope.set(p, a.value);
       }
       continue;
     }
@@ -151,10 +168,7 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
     const ap = a.prefix;
     if (ap && ap !== 'xml') {
       const au = a.namespaceURI ?? '';
-      if ((rendered.get(ap) ?? '') !== au && !hasPrefix(decls, ap)) {
-        if (decls === null) decls = [ap, au];
-        else decls.push(ap, au);
-      }
+      if ((rendered.get(ap) ?? '') !== au) emit(ap, au);
     }
   }
 
@@ -162,25 +176,17 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
   // and by induction `rendered` equals the parent's in-scope value for these prefixes, so comparing
   // against `rendered` is that rule.
   const list = st.prefixList;
-  if (list !== null && scope !== null) {
+  if (list !== null && inScope !== null) {
     for (let i = 0; i < list.length; i++) {
       const p = list[i]!;
-      const u = scope.get(p) ?? '';
+      const u = inScope.get(p) ?? '';
       if (u === '' && p !== '') continue;
-      if ((rendered.get(p) ?? '') !== u && !hasPrefix(decls, p)) {
-        if (decls === null) decls = [p, u];
-        else decls.push(p, u);
-      }
+      if ((rendered.get(p) ?? '') !== u) emit(p, u);
     }
   }
 
-  let childRendered = rendered;
   let out = '<' + name;
-  if (decls !== null) {
-    childRendered = new Map(rendered);
-    for (let i = 0; i < decls.length; i += 2) childRendered.set(decls[i]!, decls[i + 1]!);
-    out += renderNsDecls(decls);
-  }
+  if (decls !== null) out += renderNsDecls(decls);
   if (regular !== null) {
     sortAttrs(regular);
     out += renderAttrs(regular);
@@ -190,29 +196,26 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
   const exclude = st.exclude;
   for (let c = el.firstChild; c !== null; c = c.nextSibling) {
     if (c === exclude) continue;
-    if (c.nodeType === ELEMENT_NODE) renderExclusive(st, c as Element, childRendered, scope);
+    if (c.nodeType === ELEMENT_NODE) renderExclusive(st, c as Element, rendered, inScope);
     else renderLeaf(st, c);
   }
   st.out += '</' + name + '>';
-}
-
-function hasPrefix(flat: string[] | null, p: string): boolean {
-  if (flat === null) return false;
-  for (let i = 0; i < flat.length; i += 2) if (flat[i] === p) return true;
-  return false;
+  if (renderedUndo !== null) restoreNs(rendered, renderedUndo);
+  if (scopeUndo !== null) restoreNs(inScope!, scopeUndo);
 }
 
 /**
- * Inclusive c14n (1.0 and 1.1) of one element. `parentScope` is the parent's in-scope namespaces, which
- * in a subtree are exactly the namespace nodes the output parent has. `apex` is set only for the apex.
+ * Inclusive c14n (1.0 and 1.1) of one element. `scope` holds the parent's in-scope namespaces, which
+ * in a subtree are exactly the namespace nodes the output parent has; it is updated for the children
+ * and restored before returning. `apex` is set only for the apex.
  */
-function renderInclusive(st: State, el: Element, parentScope: NsMap, apex: ApexContext | null, xmlInherit: XmlInherit): void {
+function renderInclusive(st: State, el: Element, scope: NsMap, apex: ApexContext | null, xmlInherit: XmlInherit): void {
   const name = el.nodeName;
   const attrs = el.attributes;
   const n = attrs.length;
   let regular: AttrLike[] | null = null;
-  let scope = parentScope;
   let decls: string[] | null = null;
+  let undo: Array<string | undefined> | null = null;
   let ownBase: AttrLike | null = null;
 
   for (let i = 0; i < n; i++) {
@@ -220,12 +223,15 @@ function renderInclusive(st: State, el: Element, parentScope: NsMap, apex: ApexC
     if (a.namespaceURI === XMLNS_NS) {
       const p = declaredPrefix(a);
       const u = a.value;
-      if (scope === parentScope) scope = new Map(parentScope);
+      // An element declares a prefix once, so the value before this set is the parent's.
+      const parentValue = scope.get(p);
+      if (undo === null) undo = [p, parentValue];
+      else undo.push(p, parentValue);
       scope.set(p, u);
       // An equal binding in the parent makes the declaration superfluous; xmlns="" only survives when
       // it undoes a non-empty default. The xml prefix is never rendered; `xmlns:p=""` has no
       // namespace node.
-      if (apex === null && p !== 'xml' && (u !== '' || p === '') && (parentScope.get(p) ?? '') !== u) {
+      if (apex === null && p !== 'xml' && (u !== '' || p === '') && (parentValue ?? '') !== u) {
         if (decls === null) decls = [p, u];
         else decls.push(p, u);
       }
@@ -268,6 +274,7 @@ function renderInclusive(st: State, el: Element, parentScope: NsMap, apex: ApexC
     else renderLeaf(st, c);
   }
   st.out += '</' + name + '>';
+  if (undo !== null) restoreNs(scope, undo);
 }
 
 /** Canonical form of `apex` and its descendants, leaving out `exclude` and its subtree. */

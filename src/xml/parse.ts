@@ -11,12 +11,21 @@ export interface ParseLimits {
   maxDepth?: number;
   /** Maximum number of elements. Default 50 000. */
   maxElements?: number;
+  /** Maximum attributes on one element, namespace declarations not counted. Default 64 (real IdPs send at most 6). */
+  maxAttributes?: number;
+  /** Maximum namespace declarations on one element. Default 32 (real IdPs send at most 6). */
+  maxNamespaceDeclarations?: number;
+  /** Maximum distinct prefixes (the default namespace included) in scope at any element. Default 64. */
+  maxNamespacesInScope?: number;
 }
 
 export const DEFAULT_PARSE_LIMITS: Readonly<Required<ParseLimits>> = Object.freeze({
   maxBytes: 1024 * 1024,
   maxDepth: 64,
   maxElements: 50_000,
+  maxAttributes: 64,
+  maxNamespaceDeclarations: 32,
+  maxNamespacesInScope: 64,
 });
 
 /** One parsed document: the tree, its root, and the ID index built while parsing. */
@@ -172,6 +181,14 @@ interface ParseState {
   depth: number;
   elements: number;
   sawRoot: boolean;
+  /** prefix → how many open elements declare it; its size is the number of prefixes in scope. */
+  nsOpen: Map<string, number>;
+  /** Per open element (index depth-1): the prefixes it declared, or null (most elements declare none). */
+  nsStack: Array<string[] | null>;
+}
+
+function limitError(limit: keyof ParseLimits, max: number, what: string, el: string | null): SamlGuardError {
+  return new SamlGuardError('XML_LIMIT_EXCEEDED', `${what} (parse limit ${limit}).`, { details: { limit, max }, path: el ?? undefined });
 }
 
 // The state of the parse in progress. Parsing is synchronous, so one slot suffices; it is set and
@@ -201,12 +218,29 @@ class GuardedHandler extends __DOMHandler {
     super.startElement(ns, local, qName, attrs);
     const el = this.currentElement as Element;
     const list = el.attributes;
+    // Attribute and namespace counts are bounded before anything downstream (canonicalization, ID
+    // lookups, namespace resolution) sees the element: those steps stay linear, but a 1 MiB element with
+    // tens of thousands of declarations still costs time nobody legitimate needs.
+    let plain = 0;
+    let declared: string[] | null = null;
     for (let i = 0; i < list.length; i++) {
       const attr = list.item(i)!;
       const attrNs = attr.namespaceURI;
-      if (attrNs === XMLNS_NS && attr.prefix === 'xmlns' && attr.value === '') {
-        // Namespaces in XML 1.0 forbids undeclaring a prefix; xmldom would accept it.
-        fail(new SamlGuardError('XML_MALFORMED', `<${el.localName}> undeclares prefix ${quote(attr.localName)} (xmlns:${attr.localName}=""), which XML 1.0 forbids.`));
+      if (attrNs === XMLNS_NS) {
+        if (attr.prefix === 'xmlns' && attr.value === '') {
+          // Namespaces in XML 1.0 forbids undeclaring a prefix; xmldom would accept it.
+          fail(new SamlGuardError('XML_MALFORMED', `<${el.localName}> undeclares prefix ${quote(attr.localName)} (xmlns:${attr.localName}=""), which XML 1.0 forbids.`));
+        }
+        const prefix = attr.prefix === 'xmlns' ? (attr.localName ?? '') : '';
+        if (declared === null) declared = [prefix];
+        else declared.push(prefix);
+        if (declared.length > lim.maxNamespaceDeclarations) {
+          fail(limitError('maxNamespaceDeclarations', lim.maxNamespaceDeclarations, `<${el.localName}> declares more than ${lim.maxNamespaceDeclarations} namespaces`, el.localName));
+        }
+        continue;
+      }
+      if (++plain > lim.maxAttributes) {
+        fail(limitError('maxAttributes', lim.maxAttributes, `<${el.localName}> has more than ${lim.maxAttributes} attributes`, el.localName));
       }
       const isId = attrNs === null || attrNs === undefined || attrNs === '' ? attr.localName === 'ID' || attr.localName === 'Id' : attrNs === XML_NS && attr.localName === 'id';
       if (!isId) continue;
@@ -216,9 +250,27 @@ class GuardedHandler extends __DOMHandler {
       }
       st.ids.set(attr.value, el);
     }
+    st.nsStack.push(declared);
+    if (declared !== null) {
+      const open = st.nsOpen;
+      for (let i = 0; i < declared.length; i++) open.set(declared[i]!, (open.get(declared[i]!) ?? 0) + 1);
+      if (open.size > lim.maxNamespacesInScope) {
+        fail(limitError('maxNamespacesInScope', lim.maxNamespacesInScope, `More than ${lim.maxNamespacesInScope} namespace prefixes are in scope at <${el.localName}>`, el.localName));
+      }
+    }
   }
   override endElement(ns: string | null, local: string, qName: string): void {
-    current!.depth--;
+    const st = current!;
+    st.depth--;
+    const declared = st.nsStack.pop();
+    if (declared) {
+      const open = st.nsOpen;
+      for (let i = 0; i < declared.length; i++) {
+        const n = open.get(declared[i]!)! - 1;
+        if (n === 0) open.delete(declared[i]!);
+        else open.set(declared[i]!, n);
+      }
+    }
     super.endElement(ns, local, qName);
   }
   override processingInstruction(target: string): void {
@@ -256,7 +308,7 @@ export function parseWithLimits(input: string | Uint8Array, lim: Readonly<Requir
   }
   lexicalScan(text);
 
-  const state: ParseState = { lim, failure: undefined, ids: new Map(), depth: 0, elements: 0, sawRoot: false };
+  const state: ParseState = { lim, failure: undefined, ids: new Map(), depth: 0, elements: 0, sawRoot: false, nsOpen: new Map(), nsStack: [] };
   let doc: Document | undefined;
   current = state;
   try {

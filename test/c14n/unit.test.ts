@@ -299,3 +299,43 @@ describe('c14n: API', () => {
     }
   });
 });
+
+describe('c14n: many namespace declarations (the sort and scope handling stay linear-time and exact)', () => {
+  const decls = (prefixes: string[]) => prefixes.map((p) => ` xmlns:${p}="urn:${p}"`).join('');
+  const names = Array.from({ length: 300 }, (_, i) => 'p' + String(i).padStart(3, '0'));
+  const sorted = names.map((p) => ` xmlns:${p}="urn:${p}"`).join('');
+
+  it('sorts hundreds of declarations by prefix whatever their document order (inclusive apex)', () => {
+    for (const order of [names, [...names].reverse(), [...names].sort(() => 0).map((_, i, a) => a[(i * 7) % a.length]!)]) {
+      const el = root(`<r xmlns="urn:d"${decls(order)}><c/></r>`);
+      expect(canonicalize(el, C14N.C14N10)).toBe(`<r xmlns="urn:d"${sorted}><c></c></r>`);
+    }
+  });
+
+  it('renders the declarations an apex inherits, sorted, under inclusive c14n', () => {
+    const doc = parseXml(`<r${decls([...names].reverse())}><s:c xmlns:s="urn:s"/></r>`);
+    expect(canonicalize(first(doc, 'c'), C14N.C14N11)).toBe(`<s:c${sorted.replace(' xmlns:p299="urn:p299"', ' xmlns:p299="urn:p299" xmlns:s="urn:s"')}></s:c>`);
+  });
+
+  it('sorts many visibly utilized prefixes under exclusive c14n and renders each once', () => {
+    const used = [...names].reverse();
+    const el = root(`<r${decls(used)}${used.map((p) => ` ${p}:a="1"`).join('')}${used.map((p) => ` ${p}:b="2"`).join('')}/>`);
+    const attrsOut = names.map((p) => ` ${p}:a="1" ${p}:b="2"`).join('');
+    expect(canonicalize(el, C14N.EXC)).toBe(`<r${sorted}${attrsOut}></r>`);
+  });
+
+  it('restores the namespace scope after each element, so siblings and later subtrees see their own', () => {
+    const xml = `<r xmlns:a="urn:1"><x xmlns:a="urn:2" a:k="v"><y a:k="v"/></x><z a:k="v"/><w xmlns:b="urn:b"/><v b:k="v" xmlns:b="urn:b"/></r>`;
+    const el = root(xml);
+    expect(canonicalize(el, C14N.C14N10)).toBe(
+      '<r xmlns:a="urn:1"><x xmlns:a="urn:2" a:k="v"><y a:k="v"></y></x><z a:k="v"></z><w xmlns:b="urn:b"></w><v xmlns:b="urn:b" b:k="v"></v></r>',
+    );
+    expect(canonicalize(el, C14N.EXC)).toBe(
+      '<r><x xmlns:a="urn:2" a:k="v"><y a:k="v"></y></x><z xmlns:a="urn:1" a:k="v"></z><w></w><v xmlns:b="urn:b" b:k="v"></v></r>',
+    );
+    expect(canonicalize(el, C14N.EXC, { inclusivePrefixes: ['a', 'b'] })).toBe(
+      '<r xmlns:a="urn:1"><x xmlns:a="urn:2" a:k="v"><y a:k="v"></y></x><z a:k="v"></z><w xmlns:b="urn:b"></w><v xmlns:b="urn:b" b:k="v"></v></r>',
+    );
+  });
+});
+

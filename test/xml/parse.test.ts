@@ -246,8 +246,15 @@ describe('parseXml: limits → XML_LIMIT_EXCEEDED', () => {
     expect(err.details).toMatchObject({ limit: 'maxElements', max: 10 });
   });
 
-  it('defaults: 1 MiB, depth 64, 50 000 elements', () => {
-    expect(DEFAULT_PARSE_LIMITS).toEqual({ maxBytes: 1024 * 1024, maxDepth: 64, maxElements: 50_000 });
+  it('defaults: 1 MiB, depth 64, 50 000 elements, 64 attributes, 32 declarations, 64 prefixes in scope', () => {
+    expect(DEFAULT_PARSE_LIMITS).toEqual({
+      maxBytes: 1024 * 1024,
+      maxDepth: 64,
+      maxElements: 50_000,
+      maxAttributes: 64,
+      maxNamespaceDeclarations: 32,
+      maxNamespacesInScope: 64,
+    });
 
     const sized = (bytes: number) => `<r>${'a'.repeat(bytes - 7)}</r>`;
     expect(parseXml(sized(1024 * 1024)).root.localName).toBe('r');
@@ -370,5 +377,47 @@ describe('parseXml: legal characters xmldom only warns about', () => {
     expect(parseXml('<r>a\uFFFDb</r>').root.textContent).toBe('a\uFFFDb');
     expect(parseXml('<r>a&#xFFFD;b</r>').root.textContent).toBe('a\uFFFDb');
     expect(parseXml(new TextEncoder().encode('<r>\uFFFD</r>')).root.textContent).toBe('\uFFFD');
+  });
+});
+
+describe('parseXml: attribute and namespace limits (cost bounded by input size)', () => {
+  const attrs = (n: number, make: (i: number) => string): string => Array.from({ length: n }, (_, i) => ' ' + make(i)).join('');
+
+  it('maxAttributes counts plain and prefixed attributes on one element, not namespace declarations', () => {
+    expect(parseXml(`<r${attrs(64, (i) => `a${i}="1"`)}/>`).root.attributes.length).toBe(64);
+    const err = parseCode(`<r${attrs(65, (i) => `a${i}="1"`)}/>`, 'XML_LIMIT_EXCEEDED');
+    expect(err.details).toMatchObject({ limit: 'maxAttributes', max: 64 });
+    // Declarations do not count against it …
+    expect(parseXml(`<r xmlns:q="urn:q"${attrs(64, (i) => `q:a${i}="1"`)}/>`).root.attributes.length).toBe(65);
+    // … and a lower limit applies to prefixed attributes too.
+    parseCode(`<r xmlns:q="urn:q" q:a="1" q:b="2" c="3"/>`, 'XML_LIMIT_EXCEEDED', { maxAttributes: 2 });
+    // The limit is per element: many elements with a few attributes each are fine.
+    expect(parseXml(`<r>${'<c a="1" b="2"/>'.repeat(200)}</r>`, { maxAttributes: 2 }).root.childNodes.length).toBe(200);
+  });
+
+  it('maxNamespaceDeclarations bounds the declarations on one element (the default namespace included)', () => {
+    expect(parseXml(`<r xmlns="urn:d"${attrs(31, (i) => `xmlns:p${i}="urn:${i}"`)}/>`).root.localName).toBe('r');
+    const err = parseCode(`<r xmlns="urn:d"${attrs(32, (i) => `xmlns:p${i}="urn:${i}"`)}/>`, 'XML_LIMIT_EXCEEDED');
+    expect(err.details).toMatchObject({ limit: 'maxNamespaceDeclarations', max: 32 });
+    expect(err.message).toContain('maxNamespaceDeclarations');
+  });
+
+  it('maxNamespacesInScope counts distinct prefixes across ancestors; a redeclaration is not a new one', () => {
+    const chain = (n: number, make: (i: number) => string) => Array.from({ length: n }, (_, i) => `<e${make(i)}>`).join('') + Array.from({ length: n }, () => '</e>').join('');
+    // 64 distinct prefixes, two per element down 32 levels: the limit exactly.
+    expect(parseXml(chain(32, (i) => ` xmlns:a${i}="u" xmlns:b${i}="u"`)).root.localName).toBe('e');
+    const err = parseCode(chain(33, (i) => ` xmlns:a${i}="u" xmlns:b${i}="u"`), 'XML_LIMIT_EXCEEDED');
+    expect(err.details).toMatchObject({ limit: 'maxNamespacesInScope', max: 64 });
+    // The same prefix redeclared at every level stays one prefix in scope.
+    expect(parseXml(chain(60, (i) => ` xmlns:p="urn:${i}"`), { maxNamespacesInScope: 1 }).root.localName).toBe('e');
+    // Scope ends with the element: siblings each declaring a new prefix never add up.
+    expect(parseXml(`<r>${Array.from({ length: 300 }, (_, i) => `<c xmlns:p${i}="u"/>`).join('')}</r>`, { maxNamespacesInScope: 1 }).root.localName).toBe('r');
+    parseCode(`<r xmlns:a="u"><c xmlns:b="u"/></r>`, 'XML_LIMIT_EXCEEDED', { maxNamespacesInScope: 1 });
+  });
+
+  it('refuses zero, negative and non-integer values for the new limits', () => {
+    for (const limit of ['maxAttributes', 'maxNamespaceDeclarations', 'maxNamespacesInScope']) {
+      for (const bad of [0, -1, 1.5, Number.NaN]) parseCode('<r/>', 'CONFIG_INVALID', { [limit]: bad });
+    }
   });
 });
