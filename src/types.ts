@@ -53,9 +53,10 @@ export interface VerifyOptions {
   /** Smallest RSA key accepted, in bits. Default 2048 (1024 with allowSha1); lowering it is an explicit opt-in. */
   minRsaKeyBits?: number;
   /**
-   * Opt-in: accept `Reference URI=""` (the whole document) when the signed element is the document
-   * element. XML-DSig §4.3.3.2 makes that cover exactly the root's subtree here (samlguard refuses
-   * DTDs and PIs, and "" drops comments), but samlguard otherwise requires `#` + the element's ID.
+   * Opt-in: accept `Reference URI=""` (the whole document) on the signature of an element that is not
+   * the document element, such as an Assertion inside a Response; the whole document is then digested.
+   * On the document element's own signature `URI=""` is always accepted: XML-DSig §4.3.3.2 makes it
+   * cover exactly the root's subtree (samlguard refuses DTDs and PIs, and "" drops comments).
    */
   allowEmptyReferenceUri?: boolean;
   /**

@@ -59,7 +59,7 @@ Opt-ins that weaken a default (each is named for what it allows):
   --allow-missing-audience-restriction accept an assertion without any AudienceRestriction
   --allow-missing-subject-confirmation-data
                                        accept a bearer confirmation without SubjectConfirmationData
-  --allow-empty-reference-uri          accept Reference URI="" on the Response (whole document)
+  --allow-empty-reference-uri          accept Reference URI="" on a nested element's signature
 Stricter:
   --require-signed-assertion           demand the Assertion's own signature
 

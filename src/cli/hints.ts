@@ -211,8 +211,8 @@ export function hintFor(f: FailureInfo, ctx: HintContext): string {
       return `The ds:Signature of ${elementPhrase(f.path)} is not in the one standard shape (extra elements, comments, bad base64). Capture the raw response again; if it persists, the IdP or something in between rewrites the XML.`;
     case 'REFERENCE_INVALID': {
       const sig = signatureAt(ctx.facts, f.path);
-      if (sig?.references.some((r) => r.target === 'document') && sig.signedPath.split('/').length === 1) {
-        return 'The IdP signs the whole document (Reference URI=""), which covers exactly the Response here. samlguard wants "#" + the Response ID; to accept this IdP\'s form, pass --allow-empty-reference-uri.';
+      if (sig?.references.some((r) => r.target === 'document') && sig.signedPath.split('/').length > 1) {
+        return `The signature of ${elementPhrase(sig.signedPath)} signs the whole document (Reference URI=""), not just its own element. That is unusual; if your IdP really signs this way, pass --allow-empty-reference-uri (the whole document is then digested).`;
       }
       return `The signature's Reference does not point at the element that carries it (${elementPhrase(sig?.signedPath ?? f.path)}). That is the signature-wrapping attack shape (or an IdP bug): do not accept this response.`;
     }

@@ -169,11 +169,12 @@ function assertionLines(a: AssertionFacts | undefined, id: StepId, r: ReportInpu
     case 'subject-confirmation': {
       const bearer = a.confirmations.filter((c) => c.bearer);
       if (bearer.length === 0) return [a.confirmations.length === 0 ? 'no SubjectConfirmation' : `no bearer SubjectConfirmation (${a.confirmations.map((c) => shortUri(c.method)).join(', ')})`];
-      return bearer.slice(0, 3).map((c) =>
+      const lines = bearer.slice(0, 3).map((c) =>
         c.hasData
-          ? `bearer · Recipient ${safe(c.recipient ?? '(none)')} · NotOnOrAfter ${at(c.notOnOrAfter, now)}${c.inResponseTo !== undefined ? ` · InResponseTo ${safe(c.inResponseTo, 80)}` : ''}`
+          ? `bearer · Recipient ${safe(c.recipient ?? '(none)')} · NotOnOrAfter ${at(c.notOnOrAfter, now)}${c.inResponseTo !== undefined ? ` · InResponseTo ${safe(c.inResponseTo, 80)}` : ''}${c.notBefore !== undefined ? ` · NotBefore ${at(c.notBefore, now)}` : ''}`
           : 'bearer · no SubjectConfirmationData',
       );
+      return [...lines, ...profileDeviations(a)];
     }
     case 'session': {
       const st = a.authn[0];
@@ -185,6 +186,19 @@ function assertionLines(a: AssertionFacts | undefined, id: StepId, r: ReportInpu
     default:
       return [];
   }
+}
+
+/**
+ * What the document does that the SAML profiles forbid but samlguard tolerates because refusing it
+ * would add no security. Shown as notes, never as failures.
+ */
+export function profileDeviations(a: AssertionFacts | undefined): string[] {
+  if (a === undefined) return [];
+  const out: string[] = [];
+  if (a.confirmations.some((c) => c.bearer && c.notBefore !== undefined)) {
+    out.push('profile deviation: bearer SubjectConfirmationData carries NotBefore (Web SSO profile §4.1.4.2 says MUST NOT); honoured as a lower time bound');
+  }
+  return out;
 }
 
 /** Why a step that ran had nothing to check, or undefined when it did check something. */
@@ -318,6 +332,7 @@ export function reportJson(r: ReportInput, checks: readonly CheckRow[]): Record<
     path: r.failure?.path ?? null,
     message: r.failure?.message ?? null,
     hint: r.failure?.hint ?? null,
+    profileDeviations: profileDeviations(r.facts?.primary),
     checks,
     identity: r.result ? identityJson(r.result, r.roles) : null,
     input: {

@@ -11,7 +11,7 @@
  */
 import type { Element, Node } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
-import { canonicalize, C14N, withoutComments, type C14nAlgorithm } from '../c14n/index.js';
+import { canonicalize, canonicalizeDocument, C14N, withoutComments, type C14nAlgorithm } from '../c14n/index.js';
 import { digestText, digestsEqual, verifyText } from '../crypto/index.js';
 import { decodeStrictBase64, describeCertificate, toTrustedKeys, type KeyInput, type TrustedKey } from '../keys/index.js';
 import { idIndexOf } from '../xml/parse.js';
@@ -37,7 +37,11 @@ export interface DsigPolicy {
   readonly allowSha1?: boolean;
   /** Smallest RSA modulus accepted, in bits. Default 2048. */
   readonly minRsaKeyBits?: number;
-  /** Accept Reference URI="" when the signed element is the document element. Default false. */
+  /**
+   * Accept Reference URI="" (the whole document) on a signature whose element is not the document
+   * element, e.g. an Assertion inside a Response. On the document element's own signature URI="" covers
+   * exactly what `#<its ID>` would, and is always accepted. Default false.
+   */
   readonly allowEmptyReferenceUri?: boolean;
 }
 
@@ -56,6 +60,7 @@ export interface VerifiedSignature {
 }
 
 const DEFAULT_MIN_RSA_BITS = 2048;
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 function shapeError(message: string, node: Node | null | undefined): SamlGuardError {
   return new SamlGuardError('SIGNATURE_SHAPE_INVALID', message, { path: pathOf(node) });
@@ -129,6 +134,27 @@ function readC14n(el: Element, code: 'ALGORITHM_NOT_ALLOWED' | 'TRANSFORM_NOT_AL
   return { algorithm, prefixes };
 }
 
+// xml-crypto (and IdPs built on it) writes its InclusiveNamespaces into every Transform, in the
+// namespace of that transform's own algorithm or of exclusive c14n. The enveloped-signature transform
+// takes no parameters, so the PrefixList means nothing there; tolerate exactly that one element and
+// refuse anything else.
+const ENVELOPED_PARAM_NS: readonly string[] = [EXC_C14N_NS, ENVELOPED_SIGNATURE];
+
+function ignoreXmlCryptoPrefixList(t: Element): void {
+  const kids = strictChildren(t);
+  if (kids.length === 0) return;
+  const only = kids[0]!;
+  const isPrefixList = kids.length === 1 && only.localName === 'InclusiveNamespaces' && ENVELOPED_PARAM_NS.includes(only.namespaceURI ?? '');
+  if (!isPrefixList) throw shapeError(`The enveloped-signature <${t.localName}> takes no parameters; it may hold at most one InclusiveNamespaces (as xml-crypto writes), found <${only.localName}>${kids.length > 1 ? ` and ${kids.length - 1} more` : ''}.`, t);
+  requireNoChildren(only);
+  const attrs = only.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    if (a.namespaceURI === XMLNS_NS) continue;
+    if (a.namespaceURI || a.localName !== 'PrefixList') throw shapeError(`InclusiveNamespaces inside the enveloped-signature transform may carry only PrefixList; found ${quote(a.name)}.`, only);
+  }
+}
+
 function sha1Refused(what: string, uri: string, el: Element): SamlGuardError {
   return new SamlGuardError('ALGORITHM_NOT_ALLOWED', `${what} ${quote(uri)} uses SHA-1, which is refused unless you opt in with allowSha1: true.`, { path: pathOf(el) });
 }
@@ -184,12 +210,15 @@ function readShape(element: Element, policy: DsigPolicy): Shape {
   if (sigAlg.sha1 && policy.allowSha1 !== true) throw sha1Refused('SignatureMethod', sigUri, sigMethodEl);
   requireNoChildren(sigMethodEl);
 
-  // Reference: URI="#id" only — no empty URI (whole document), no XPointer, nothing external.
+  // Reference: URI="#id", or URI="" (the whole document). Nothing else: no XPointer, nothing external.
+  // URI="" on the document element's signature covers exactly that element; elsewhere it covers more
+  // than the signed element (still including it) and needs the opt-in.
   const uriAttr = reference.getAttributeNode('URI');
   const uri = uriAttr?.value;
-  const wholeDocument = uri === '' && policy.allowEmptyReferenceUri === true && element.ownerDocument?.documentElement === element;
+  const isRoot = element.ownerDocument?.documentElement === element;
+  const wholeDocument = uri === '' && (isRoot || policy.allowEmptyReferenceUri === true);
   if (!wholeDocument && (uri === undefined || !/^#[^\s#()'"]+$/.test(uri) || uri.startsWith('#xpointer'))) {
-    const hint = uri === '' ? ' (URI="" signs the whole document; opt in with allowEmptyReferenceUri if your IdP signs the Response that way)' : '';
+    const hint = uri === '' ? ` (URI="" signs the whole document; on a signature of <${element.localName}>, which is not the document element, opt in with allowEmptyReferenceUri if your IdP signs that way)` : '';
     throw new SamlGuardError('REFERENCE_INVALID', `Reference URI ${quote(uri ?? null)} is not allowed; it must be "#" followed by the ID of the signed element${hint}.`, { path: pathOf(reference) });
   }
   const refParts = strictChildren(reference);
@@ -207,7 +236,7 @@ function readShape(element: Element, policy: DsigPolicy): Shape {
       if (tUri === ENVELOPED_SIGNATURE) {
         if (enveloped) throw new SamlGuardError('TRANSFORM_NOT_ALLOWED', 'The enveloped-signature transform is listed twice.', { path: pathOf(t) });
         if (transformC14n !== undefined) throw new SamlGuardError('TRANSFORM_NOT_ALLOWED', 'The enveloped-signature transform must come before canonicalization.', { path: pathOf(t) });
-        requireNoChildren(t);
+        ignoreXmlCryptoPrefixList(t);
         enveloped = true;
       } else if (canonicalizationAlgorithm(tUri) !== undefined) {
         if (transformC14n !== undefined) throw new SamlGuardError('TRANSFORM_NOT_ALLOWED', 'Only one canonicalization transform is allowed.', { path: pathOf(t) });
@@ -338,7 +367,8 @@ export function verifySignedElement(element: Element, trustedKeys: readonly (Tru
   if (ids === undefined) {
     throw new SamlGuardError('REFERENCE_INVALID', 'The element does not come from a document parsed by samlguard, so its reference cannot be resolved safely.', { path: pathOf(element) });
   }
-  const target = shape.referenceId === null ? element.ownerDocument?.documentElement : ids.get(shape.referenceId);
+  // URI="": the node-set is the whole document, which contains the signed element wherever it is.
+  const target = shape.referenceId === null ? element : ids.get(shape.referenceId);
   if (target !== element) {
     throw new SamlGuardError(
       'REFERENCE_INVALID',
@@ -351,10 +381,16 @@ export function verifySignedElement(element: Element, trustedKeys: readonly (Tru
 
   // XML-DSig §4.3.3.3: a same-document reference ("#id" or "") yields a node-set WITHOUT comments, so a
   // #WithComments transform has none left to keep. Conforming signers digest the comment-free form.
-  const canonical = canonicalize(element, withoutComments(shape.transformC14n.algorithm), { exclude: shape.signature, inclusivePrefixes: shape.transformC14n.prefixes });
+  const c14nOptions = { exclude: shape.signature, inclusivePrefixes: shape.transformC14n.prefixes };
+  const c14nAlgorithm = withoutComments(shape.transformC14n.algorithm);
+  const canonical =
+    shape.referenceId === null && doc !== null && doc !== undefined
+      ? canonicalizeDocument(doc, c14nAlgorithm, c14nOptions)
+      : canonicalize(element, c14nAlgorithm, c14nOptions);
   const digest = digestText(shape.digestAlgorithm.hash, canonical);
   if (!digestsEqual(digest, shape.digestValue)) {
-    throw new SamlGuardError('DIGEST_MISMATCH', `The digest of <${element.localName}> does not match its signed DigestValue: the element was modified after signing.`, { path: pathOf(element) });
+    const what = shape.referenceId === null ? 'the whole document (Reference URI="")' : `<${element.localName}>`;
+    throw new SamlGuardError('DIGEST_MISMATCH', `The digest of ${what} does not match its signed DigestValue: the ${shape.referenceId === null ? 'document' : 'element'} was modified after signing.`, { path: pathOf(element) });
   }
 
   return {

@@ -2,7 +2,7 @@ import type { Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { childrenNS, pathOf, attr } from '../xml/dom.js';
 import { CM_BEARER, SAML_NS } from '../saml/ns.js';
-import { checkNotOnOrAfter, instantAttr, type TimeWindow } from './time.js';
+import { checkNotBefore, checkNotOnOrAfter, instantAttr, type TimeWindow } from './time.js';
 
 export interface ConfirmationPolicy extends TimeWindow {
   recipient: string | undefined;
@@ -13,7 +13,8 @@ export interface ConfirmationPolicy extends TimeWindow {
 /**
  * SAML Web SSO profile §4.1.4.2/§4.1.4.3: at least one bearer SubjectConfirmation whose
  * SubjectConfirmationData has NotOnOrAfter in the future, Recipient = our ACS URL (when configured),
- * InResponseTo = our request (when expected) and no NotBefore. Returns that confirmation's NotOnOrAfter
+ * InResponseTo = our request (when expected). A NotBefore (which the profile forbids on bearer data, but
+ * some IdPs send) is honoured as a lower bound rather than refused. Returns that confirmation's NotOnOrAfter
  * and InResponseTo.
  * When none qualifies, the first bearer confirmation's specific failure is reported.
  */
@@ -46,9 +47,9 @@ function checkOne(sc: Element, p: ConfirmationPolicy): AcceptedConfirmation {
     if (p.allowMissingData && p.recipient === undefined && p.inResponseTo === undefined) return { notOnOrAfter: undefined, inResponseTo: undefined };
     throw new SamlGuardError('SUBJECT_CONFIRMATION_INVALID', 'The bearer SubjectConfirmation has no SubjectConfirmationData (profile §4.1.4.2 requires Recipient and NotOnOrAfter). Opt-in for IdPs that omit it: allowMissingSubjectConfirmationData.', { path: pathOf(sc) });
   }
-  if (data.getAttributeNode('NotBefore')) {
-    throw new SamlGuardError('SUBJECT_CONFIRMATION_INVALID', 'A bearer SubjectConfirmationData must not carry NotBefore (profile §4.1.4.2).', { path: pathOf(data) });
-  }
+  // Profile §4.1.4.2 says a bearer SubjectConfirmationData MUST NOT carry NotBefore, but some IdPs send
+  // one. Refusing it protects nothing; honouring it as a lower bound (with the skew) is strictly tighter.
+  checkNotBefore(p, instantAttr(data, 'NotBefore'), data, 'The bearer SubjectConfirmationData');
   const notOnOrAfter = instantAttr(data, 'NotOnOrAfter');
   if (notOnOrAfter === undefined && !p.allowMissingData) {
     throw new SamlGuardError('SUBJECT_CONFIRMATION_INVALID', 'The bearer SubjectConfirmationData has no NotOnOrAfter (profile §4.1.4.2). Opt-in for IdPs that omit it: allowMissingSubjectConfirmationData.', { path: pathOf(data) });

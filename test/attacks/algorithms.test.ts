@@ -293,6 +293,66 @@ describe('Transforms allow-list → TRANSFORM_NOT_ALLOWED', () => {
     expectCode(() => verifyDoc(xml), 'SIGNATURE_SHAPE_INVALID');
   });
 
+  describe('InclusiveNamespaces inside the enveloped-signature transform (as xml-crypto writes it)', () => {
+    const EXC_NS = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+    const ENV_NS = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+    const withChild = (build: (p: SigParts) => Element | Element[]) =>
+      edit(valid, (p) => {
+        const env = transformsOf(p)[0]!;
+        const made = build(p);
+        for (const el of Array.isArray(made) ? made : [made]) env.appendChild(el);
+        resign(p);
+      });
+    const inclusive = (p: SigParts, ns: string, attrs: Record<string, string> = { PrefixList: 'xs' }) => {
+      const el = p.doc.createElementNS(ns, 'InclusiveNamespaces');
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      return el;
+    };
+
+    it('in the transform\'s own namespace (xml-crypto) or the exc-c14n namespace, with only PrefixList: ignored, verifies', () => {
+      for (const ns of [ENV_NS, EXC_NS]) {
+        const r = verifyDoc(withChild((p) => inclusive(p, ns)));
+        expect(r.element.localName).toBe('Assertion');
+      }
+      // Its PrefixList changes nothing: the digest is still that of the c14n transform's own parameters.
+      verifyDoc(withChild((p) => inclusive(p, ENV_NS, { PrefixList: 'xs xsi saml #default' })));
+    });
+
+    it('a second InclusiveNamespaces → SIGNATURE_SHAPE_INVALID', () => {
+      expectCode(() => verifyDoc(withChild((p) => [inclusive(p, ENV_NS), inclusive(p, ENV_NS)])), 'SIGNATURE_SHAPE_INVALID');
+    });
+
+    it('InclusiveNamespaces in any other namespace → SIGNATURE_SHAPE_INVALID', () => {
+      for (const ns of [NS.ds, 'urn:evil', 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments']) {
+        expectCode(() => verifyDoc(withChild((p) => inclusive(p, ns))), 'SIGNATURE_SHAPE_INVALID');
+      }
+    });
+
+    it('an attribute besides PrefixList, or a child inside it → SIGNATURE_SHAPE_INVALID', () => {
+      expectCode(() => verifyDoc(withChild((p) => inclusive(p, ENV_NS, { PrefixList: 'xs', Extra: '1' }))), 'SIGNATURE_SHAPE_INVALID');
+      expectCode(
+        () =>
+          verifyDoc(
+            withChild((p) => {
+              const el = inclusive(p, ENV_NS);
+              el.appendChild(dsElement(p.doc, 'XPath'));
+              return el;
+            }),
+          ),
+        'SIGNATURE_SHAPE_INVALID',
+      );
+    });
+
+    it('any other element, alone or after an InclusiveNamespaces → SIGNATURE_SHAPE_INVALID', () => {
+      expectCode(() => verifyDoc(withChild((p) => p.doc.createElementNS(ENV_NS, 'Other'))), 'SIGNATURE_SHAPE_INVALID');
+      expectCode(() => verifyDoc(withChild((p) => [inclusive(p, ENV_NS), dsElement(p.doc, 'XPath')])), 'SIGNATURE_SHAPE_INVALID');
+    });
+
+    it('text inside the enveloped transform is still refused', () => {
+      expectCode(() => verifyDoc(edit(valid, (p) => { transformsOf(p)[0]!.appendChild(p.doc.createTextNode('x')); resign(p); })), 'SIGNATURE_SHAPE_INVALID');
+    });
+  });
+
   it('enveloped-signature alone is allowed: the digest is then Canonical XML 1.0 (re-digested, re-signed → verifies)', () => {
     const xml = edit(valid, (p) => {
       p.transforms.removeChild(transformsOf(p)[1]!);

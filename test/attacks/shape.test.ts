@@ -13,6 +13,7 @@ import {
   dsElement,
   edit,
   expectCode,
+  redigest,
   resign,
   signDoc,
   verifyDoc,
@@ -346,17 +347,34 @@ describe('Reference: exactly one, URI="#<ID of the signing element>"', () => {
         id,
       );
 
-    it('on the document element: REFERENCE_INVALID by default, verifies with the opt-in', () => {
+    it('on the document element: verifies by default (it covers exactly what #<root ID> would)', () => {
       const xml = emptyUri(RESPONSE_ID);
-      expectCode(() => verifyDoc(xml, { id: RESPONSE_ID }), 'REFERENCE_INVALID');
-      const result = verifyDoc(xml, { id: RESPONSE_ID, policy: { allowEmptyReferenceUri: true } });
+      const result = verifyDoc(xml, { id: RESPONSE_ID });
       expect(result.element).toBe(result.parsed.root);
+      // The whole document is digested: a change anywhere in it is caught.
+      const tampered = xml.replace('alice@example.com</saml:NameID>', 'mallory@example.com</saml:NameID>');
+      expectCode(() => verifyDoc(tampered, { id: RESPONSE_ID }), 'DIGEST_MISMATCH');
     });
 
-    it('on a nested element (the Assertion): REFERENCE_INVALID even with the opt-in', () => {
+    it('on a nested element (the Assertion): REFERENCE_INVALID by default; with the opt-in the whole document is digested', () => {
+      // Resigning over the Assertion's canonical form leaves a digest that does not cover the document.
       const xml = emptyUri(ASSERTION_ID);
+      const err = expectCode(() => verifyDoc(xml), 'REFERENCE_INVALID');
+      expect(err.message).toContain('allowEmptyReferenceUri');
+      expectCode(() => verifyDoc(xml, { policy: { allowEmptyReferenceUri: true } }), 'DIGEST_MISMATCH');
+    });
+
+    it('on a nested element, signed over the whole document: verifies only with the opt-in, and the Assertion is what is returned', () => {
+      const xml = edit(signDoc(), (p) => {
+        p.reference.setAttribute('URI', '');
+        redigest(p, p.target.ownerDocument!.documentElement!);
+        resign(p);
+      });
       expectCode(() => verifyDoc(xml), 'REFERENCE_INVALID');
-      expectCode(() => verifyDoc(xml, { policy: { allowEmptyReferenceUri: true } }), 'REFERENCE_INVALID');
+      const result = verifyDoc(xml, { policy: { allowEmptyReferenceUri: true } });
+      expect(result.element.localName).toBe('Assertion');
+      // The Response around it is covered too: editing it breaks the digest.
+      expectCode(() => verifyDoc(xml.replace('Version="2.0" IssueInstant', 'Version="2.0" Consent="urn:x" IssueInstant'), { policy: { allowEmptyReferenceUri: true } }), 'DIGEST_MISMATCH');
     });
   });
 });

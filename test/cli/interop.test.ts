@@ -35,10 +35,7 @@ const PLACEHOLDER_AUDIENCE = 'urn:samlguard:interop:no-audience-configured';
 /** Opt-ins some samples need to be accepted (documented in test/interop/idp-samples.test.ts). */
 const OPT_INS: Record<string, { flags: string[]; options: Partial<VerifyOptions> }> = {
   'beeline-1': { flags: ['--allow-missing-audience-restriction', '--allow-missing-subject-confirmation-data'], options: { allowMissingAudienceRestriction: true, allowMissingSubjectConfirmationData: true } },
-  'oktadev-2': { flags: ['--allow-empty-reference-uri'], options: { allowEmptyReferenceUri: true } },
 };
-/** Samples whose samlguard verdict differs from case.json (see test/interop/idp-samples.test.ts). */
-const REJECTED_DESPITE_CASE = new Set(['okta-4']);
 
 function argsFor(id: string, c: Case): string[] {
   const dir = join(ROOT, id);
@@ -136,7 +133,7 @@ if (corpusPresent(ROOT, 'cli interop idp-samples')) {
       const j = json(r);
       expect(r.code, r.stderr).toBe(lib.accepted ? 0 : 1);
       expect(j.accepted).toBe(lib.accepted);
-      expect(j.accepted, 'verdict vs case.json').toBe(c.expected === 'accept' && !REJECTED_DESPITE_CASE.has(id));
+      expect(j.accepted, 'verdict vs case.json').toBe(c.expected === 'accept');
       const statuses = (j.checks as Array<{ status: string }>).map((x) => x.status);
       if (lib.accepted) {
         expect(j.identity.subject.nameId).toBe(lib.nameId);

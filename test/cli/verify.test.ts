@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { certPath, keyPath, loadKeyPair } from '../../fixtures/index.js';
 import { encryptElement } from '../../fixtures/encrypt.js';
 import { idpMetadata } from '../../fixtures/metadata.js';
-import { signedResponse, TEST_ACS, TEST_IDP, TEST_SP, VALID_NOW } from '../../fixtures/saml.js';
+import { buildResponse, ISSUED_AT, signedResponse, TEST_ACS, TEST_IDP, TEST_SP, VALID_NOW } from '../../fixtures/saml.js';
+import { signXml } from '../../fixtures/signer.js';
 import { ensureCli, json, runCli } from './helpers.js';
 
 const NOW = VALID_NOW.toISOString();
@@ -43,6 +44,8 @@ beforeAll(async () => {
   writeFileSync(file('entra-roles.json'), JSON.stringify([{ attribute: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups', equals: 'g1', role: 'admin' }]));
   writeFileSync(file('bad-roles.json'), JSON.stringify([{ attribute: 'groups', role: 'admin' }]));
   writeFileSync(file('garbage.txt'), 'this is not a SAML response');
+  const withNotBefore = buildResponse().replace('<saml:SubjectConfirmationData ', `<saml:SubjectConfirmationData NotBefore="${new Date(ISSUED_AT - 5000).toISOString()}" `);
+  writeFileSync(file('scd-notbefore.xml'), signXml(withNotBefore, { id: '_a0b1c2d3e4f5061728394a5b6c7d8e9f', key: loadKeyPair('rsa2048').privateKey, certificate: loadKeyPair('rsa2048').certificatePem }));
   // Encrypted to the SP certificate rsa3072 (the assertion signed before encryption, as IdPs do).
   writeFileSync(file('encrypted.xml'), encryptElement(signedResponse(), 'Assertion', { recipient: loadKeyPair('rsa3072').certificatePem }));
   server = createServer((req, res) => {
@@ -76,6 +79,17 @@ describe.concurrent('samlguard verify: accepted', () => {
     expect(out).toMatch(/expiresAt\s+2026-01-15T10:05:00\.000Z \(in 4 min\)/);
     expect(out).toContain('http://schemas.xmlsoap.org/claims/Group = engineering, admins');
     expect(out).not.toContain('\u001b[');
+  });
+
+  it('a bearer SubjectConfirmationData with NotBefore is accepted and reported as a profile deviation, not an error', async ({ expect }) => {
+    const human = await runCli(['verify', file('scd-notbefore.xml'), ...TRUST]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('profile deviation: bearer SubjectConfirmationData carries NotBefore');
+    const j = json(await runCli(['verify', file('scd-notbefore.xml'), ...TRUST, '--json']));
+    expect(j.accepted).toBe(true);
+    expect(j.profileDeviations).toHaveLength(1);
+    const plain = json(await runCli(['verify', file('ok.xml'), ...TRUST, '--json']));
+    expect(plain.profileDeviations).toEqual([]);
   });
 
   it('--json: one object with accepted, checks[] and identity; a form body on stdin is URL-decoded', async ({ expect }) => {

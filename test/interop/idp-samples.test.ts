@@ -9,6 +9,9 @@
  *     ALGORITHM_NOT_ALLOWED without allowSha1, and accepted with allowSha1: true.
  *
  * Documented decisions (samlguard's verdict differs from, or needs more than, case.json):
+ * (oktadev-2, signed with Reference URI="" on the Response, and okta-4, whose unsigned wrapper was edited
+ * so it is rejected with DESTINATION_MISMATCH as case.json now says, need no entry: both get their
+ * case.json verdict with no opt-in beyond allowSha1.)
  *
  * | id        | case.json | samlguard                                   | reason                                                                 |
  * |-----------|-----------|---------------------------------------------|------------------------------------------------------------------------|
@@ -17,14 +20,6 @@
  * |           |           | allowSha1); rejected without them           | Both are explicit opt-ins. verifierOptions.audience is null but        |
  * |           |           | (AUDIENCE_MISMATCH, then                    | samlguard requires an audience, so a non-null placeholder is passed    |
  * |           |           | SUBJECT_CONFIRMATION_INVALID)               | (never matched: there is no restriction to match).                     |
- * | oktadev-2 | accept    | accept only with allowEmptyReferenceUri;    | The Response is signed with Reference URI="" (whole document).         |
- * |           |           | REFERENCE_INVALID without                   | samlguard requires "#"+ID unless opted in.                             |
- * | okta-4    | accept    | reject: DESTINATION_MISMATCH                | A sample doctored by ruby-saml's authors: the UNSIGNED Response        |
- * |           |           | (ALGORITHM_NOT_ALLOWED without allowSha1)   | wrapper's Destination and Issuer were edited. SAML core §3.2.2:        |
- * |           |           |                                             | "If it is present, the actual recipient MUST check that the URI        |
- * |           |           |                                             | reference identifies the location at which the message was received.   |
- * |           |           |                                             | If it does not, the response MUST be discarded". An unsigned envelope  |
- * |           |           |                                             | may only reject, never be ignored.                                     |
  * | okta-5    | reject (expired)  | reject: DIGEST_MISMATCH             | Same bytes as okta-3, whose Response signature is broken: samlguard    |
  * | okta-6    | reject (audience) | reject: DIGEST_MISMATCH             | checks signatures before any claim, so it never reaches time/audience. |
  */
@@ -78,12 +73,6 @@ const DECISIONS: Record<string, Decision> = {
       { options: { allowMissingSubjectConfirmationData: true }, code: 'AUDIENCE_MISMATCH' },
     ],
   },
-  'oktadev-2': {
-    verdict: 'accept',
-    optIns: { allowEmptyReferenceUri: true },
-    withoutOptIns: [{ options: {}, code: 'REFERENCE_INVALID' }],
-  },
-  'okta-4': { verdict: 'reject', code: 'DESTINATION_MISMATCH' },
 };
 
 /** The code each reject sample fails with (observed with allowSha1: true). */
@@ -101,6 +90,7 @@ const REJECT_CODES: Record<string, ErrorCode> = {
   'onelogin-10': 'ISSUER_MISMATCH',
   'onelogin-11': 'AUDIENCE_MISMATCH',
   'onelogin-12': 'SIGNATURE_MISSING',
+  'okta-4': 'DESTINATION_MISMATCH', // the unsigned Response wrapper's Destination was edited (SAML core §3.2.2)
 };
 
 /** Placeholder for a null verifierOptions.audience (samlguard requires one). Never appears in a sample. */

@@ -18,7 +18,7 @@
  *    | merlin-23-x509-crt                    | SIGNATURE_MISSING       | ALGORITHM_NOT_ALLOWED | ALGORITHM_NOT_ALLOWED | ALGORITHM_NOT_ALLOWED    | DSA (refused before its external reference)  |
  *    | merlin-23-complex                     | SIGNATURE_SHAPE_INVALID | REFERENCE_INVALID     | REFERENCE_INVALID     | REFERENCE_INVALID        | ds:Object inside; 18 References (1 allowed)  |
  *    | merlin-exc-c14n-one                   | SIGNATURE_SHAPE_INVALID | REFERENCE_INVALID     | REFERENCE_INVALID     | REFERENCE_INVALID        | ds:Object inside; 4 References               |
- *    | xmlsec-enveloped-sha1-rsa-sha1-xpath  | ALGORITHM_NOT_ALLOWED   | ALGORITHM_NOT_ALLOWED | REFERENCE_INVALID     | TRANSFORM_NOT_ALLOWED    | RSA-SHA1; URI=""; XPath transform            |
+ *    | xmlsec-enveloped-sha1-rsa-sha1-xpath  | ALGORITHM_NOT_ALLOWED   | ALGORITHM_NOT_ALLOWED | TRANSFORM_NOT_ALLOWED | TRANSFORM_NOT_ALLOWED    | RSA-SHA1; URI="" on the root; XPath transform |
  *    | xmlsec-enveloping-sha256-rsa-sha256   | SIGNATURE_MISSING       | TRANSFORM_NOT_ALLOWED | TRANSFORM_NOT_ALLOWED | TRANSFORM_NOT_ALLOWED    | enveloping: no enveloped transform           |
  *    | xmlsec-enveloping-sha512-rsa-sha512   | SIGNATURE_MISSING       | TRANSFORM_NOT_ALLOWED | TRANSFORM_NOT_ALLOWED | TRANSFORM_NOT_ALLOWED    | enveloping: no enveloped transform           |
  *
@@ -69,7 +69,7 @@ const POLICY: Record<string, Codes> = {
   'merlin-23-x509-crt': { asIs: 'SIGNATURE_MISSING', normalised: ['ALGORITHM_NOT_ALLOWED', 'ALGORITHM_NOT_ALLOWED', 'ALGORITHM_NOT_ALLOWED'] },
   'merlin-23-complex': { asIs: 'SIGNATURE_SHAPE_INVALID', normalised: ['REFERENCE_INVALID', 'REFERENCE_INVALID', 'REFERENCE_INVALID'] },
   'merlin-exc-c14n-one': { asIs: 'SIGNATURE_SHAPE_INVALID', normalised: ['REFERENCE_INVALID', 'REFERENCE_INVALID', 'REFERENCE_INVALID'] },
-  'xmlsec-enveloped-sha1-rsa-sha1-xpath': { asIs: 'ALGORITHM_NOT_ALLOWED', normalised: ['ALGORITHM_NOT_ALLOWED', 'REFERENCE_INVALID', 'TRANSFORM_NOT_ALLOWED'] },
+  'xmlsec-enveloped-sha1-rsa-sha1-xpath': { asIs: 'ALGORITHM_NOT_ALLOWED', normalised: ['ALGORITHM_NOT_ALLOWED', 'TRANSFORM_NOT_ALLOWED', 'TRANSFORM_NOT_ALLOWED'] },
   'xmlsec-enveloping-sha256-rsa-sha256': { asIs: 'SIGNATURE_MISSING', normalised: ['TRANSFORM_NOT_ALLOWED', 'TRANSFORM_NOT_ALLOWED', 'TRANSFORM_NOT_ALLOWED'] },
   'xmlsec-enveloping-sha512-rsa-sha512': { asIs: 'SIGNATURE_MISSING', normalised: ['TRANSFORM_NOT_ALLOWED', 'TRANSFORM_NOT_ALLOWED', 'TRANSFORM_NOT_ALLOWED'] },
 };

@@ -4,7 +4,7 @@ import type { Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { detach } from '../../fixtures/mutate.js';
 import { ISSUED_AT, TEST_ACS, TEST_SP, VALID_NOW } from '../../fixtures/saml.js';
-import { createVerifier, verifyAssertion } from '../../src/index.js';
+import { createVerifier, SamlGuardError, verifyAssertion } from '../../src/index.js';
 import { all, assertionOf, BEARER, conditionsOf, first, insert, iso, opts, rejectsWith, response, scdOf } from './helpers.js';
 
 const NOW = VALID_NOW.getTime(); // ISSUED_AT + 60 s
@@ -161,9 +161,25 @@ describe('subject confirmation', () => {
     await rejectsWith(verifyAssertion(xml, opts()), 'SUBJECT_CONFIRMATION_INVALID');
   });
 
-  it('SubjectConfirmationData with NotBefore → SUBJECT_CONFIRMATION_INVALID', async () => {
+  it('SubjectConfirmationData with NotBefore in the past (some IdPs send it; the profile forbids it): accepted', async () => {
     const xml = response({}, { sign: 'both', edit: (doc) => scdOf(doc).setAttribute('NotBefore', iso(ISSUED_AT - 5000)) });
-    await rejectsWith(verifyAssertion(xml, opts()), 'SUBJECT_CONFIRMATION_INVALID');
+    const r = await verifyAssertion(xml, opts());
+    expect(r.subject.nameId).toBe('alice@example.com');
+  });
+
+  it('SubjectConfirmationData NotBefore is a lower time bound, with the configured skew → NOT_YET_VALID', async () => {
+    // NOW is 60 s after issue; the default skew is 60 s (test below uses an explicit one).
+    const at = (ms: number) => response({}, { sign: 'both', edit: (doc) => scdOf(doc).setAttribute('NotBefore', iso(ms)) });
+    const err = await rejectsWith(verifyAssertion(at(NOW + 30_000), opts({ clockSkewSeconds: 10 })), 'NOT_YET_VALID');
+    expect(err.path).toMatch(/SubjectConfirmationData$/);
+    await verifyAssertion(at(NOW + 5_000), opts({ clockSkewSeconds: 10 }));
+    await rejectsWith(verifyAssertion(at(NOW + 10_001), opts({ clockSkewSeconds: 10 })), 'NOT_YET_VALID');
+  });
+
+  it('SubjectConfirmationData NotBefore that is not an xs:dateTime → a coded refusal', async () => {
+    const xml = response({}, { sign: 'both', edit: (doc) => scdOf(doc).setAttribute('NotBefore', 'yesterday') });
+    const err = await verifyAssertion(xml, opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SamlGuardError);
   });
 
   it('its NotOnOrAfter passed (Conditions still valid) → EXPIRED at SubjectConfirmationData', async () => {
