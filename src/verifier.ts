@@ -360,9 +360,19 @@ export function createVerifier(options: VerifyOptions): Verifier {
     if (claims.sessionNotOnOrAfter !== undefined) result.sessionNotOnOrAfter = new Date(claims.sessionNotOnOrAfter);
     if (claims.authnInstant !== undefined) result.authnInstant = new Date(claims.authnInstant);
     if (claims.authnContextClassRef !== undefined) result.authnContextClassRef = claims.authnContextClassRef;
-    // The request this message answers, as the message itself says (Response, else the confirmation).
-    // When an ID was expected, both were checked against it, so this is never a different request.
-    const answered = envelope.inResponseTo ?? claims.confirmationInResponseTo;
+    // The request this message answers, read only from signed content: the bearer confirmation (inside
+    // the assertion), else the Response's own attribute when the Response signature covers it. An
+    // unsigned wrapper's InResponseTo could bind an unsolicited assertion to someone else's request.
+    // When both say something they must agree (when an ID was expected, both were checked against it).
+    const fromConfirmation = claims.confirmationInResponseTo;
+    const fromResponse = envelope.covered === 'assertion' ? undefined : envelope.inResponseTo;
+    if (fromConfirmation !== undefined && envelope.inResponseTo !== undefined && fromConfirmation !== envelope.inResponseTo) {
+      throw new SamlGuardError('IN_RESPONSE_TO_MISMATCH', `The Response answers request ${quote(envelope.inResponseTo)} but its SubjectConfirmationData answers ${quote(fromConfirmation)}; they must name the same request.`, {
+        path: 'Response',
+        details: { response: envelope.inResponseTo, confirmation: fromConfirmation },
+      });
+    }
+    const answered = fromConfirmation ?? fromResponse;
     if (answered !== undefined) result.inResponseTo = (' ' + answered).slice(1); // not a slice of the input
     return freezeClaims(result);
   }

@@ -4,7 +4,7 @@ import type { Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { detach } from '../../fixtures/mutate.js';
 import { ISSUED_AT, TEST_ACS, TEST_SP, VALID_NOW } from '../../fixtures/saml.js';
-import { createVerifier, SamlGuardError, verifyAssertion } from '../../src/index.js';
+import { createMemoryRequestIdStore, createVerifier, SamlGuardError, verifyAssertion } from '../../src/index.js';
 import { all, assertionOf, BEARER, conditionsOf, first, insert, iso, opts, rejectsWith, response, scdOf } from './helpers.js';
 
 const NOW = VALID_NOW.getTime(); // ISSUED_AT + 60 s
@@ -292,5 +292,31 @@ describe('conditions', () => {
   it('NotBefore not earlier than NotOnOrAfter → SAML_SHAPE_INVALID', async () => {
     const xml = response({}, { sign: 'both', edit: (doc) => conditionsOf(doc).setAttribute('NotBefore', conditionsOf(doc).getAttribute('NotOnOrAfter')!) });
     await rejectsWith(verifyAssertion(xml, opts()), 'SAML_SHAPE_INVALID');
+  });
+});
+
+describe('InResponseTo is read only from signed content', () => {
+  const withResponseIrt = (value: string) => (doc: import('@xmldom/xmldom').Document) => doc.documentElement!.setAttribute('InResponseTo', value);
+
+  it('Response and SubjectConfirmationData naming different requests → IN_RESPONSE_TO_MISMATCH (even with no expected ID)', async () => {
+    const xml = response({ inResponseTo: '_req-a' }, { sign: 'both', edit: withResponseIrt('_req-b') });
+    const err = await rejectsWith(verifyAssertion(xml, opts()), 'IN_RESPONSE_TO_MISMATCH');
+    expect(err.details).toMatchObject({ response: '_req-b', confirmation: '_req-a' });
+  });
+
+  it('an unsigned Response wrapper cannot make an unsolicited assertion answer a request', async () => {
+    // Only the Assertion is signed and its confirmation names no request: the wrapper's claim is ignored …
+    const unsolicited = response({}, { sign: 'assertion', edit: withResponseIrt('_req-of-someone') });
+    expect((await verifyAssertion(unsolicited, opts())).inResponseTo).toBeUndefined();
+    // … so request tracking refuses it as answering nothing.
+    const store = createMemoryRequestIdStore();
+    await store.issue('_req-of-someone', new Date(Date.now() + 60_000));
+    await rejectsWith(createVerifier(opts({ requestIds: store })).verify(unsolicited), 'IN_RESPONSE_TO_MISMATCH');
+  });
+
+  it('a signed Response speaks for itself; the confirmation speaks whatever signs it', async () => {
+    const signedWrapper = response({}, { sign: 'response', edit: withResponseIrt('_req-r') });
+    expect((await verifyAssertion(signedWrapper, opts())).inResponseTo).toBe('_req-r');
+    expect((await verifyAssertion(response({ inResponseTo: '_req-c' }, { sign: 'assertion' }), opts())).inResponseTo).toBe('_req-c');
   });
 });
