@@ -11,7 +11,7 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 const storesUseCore: EsbuildPlugin = {
   name: 'samlguard-stores-use-core',
   setup(build) {
-    build.onResolve({ filter: /^\.\/core\.js$/ }, (args) => (/[\\/]src[\\/](?:stores|adapters[\\/]apigateway)[\\/][^\\/]+\.ts$/.test(args.importer) ? { path: 'samlguard', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/core\.js$/ }, (args) => (/[\\/]src[\\/](?:stores|token|adapters[\\/]apigateway)[\\/][^\\/]+\.ts$/.test(args.importer) ? { path: 'samlguard', external: true } : undefined));
   },
 };
 
@@ -23,6 +23,7 @@ export default defineConfig([
       apigateway: 'src/adapters/apigateway/index.ts',
       'stores-redis': 'src/stores/redis.ts',
       'stores-dynamodb': 'src/stores/dynamodb.ts',
+      token: 'src/token/entry.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

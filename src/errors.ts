@@ -40,6 +40,15 @@ export const ERROR_CODES = {
   REPLAYED: 'The assertion was already accepted once (OneTimeUse, or the web-sso profile) and may not be used again.',
   REVOKED: 'The configured revocationCheck refused the identity (or could not answer).',
   REPLAY_STORE_UNAVAILABLE: 'The replay or request-ID store failed or is full; the message is rejected rather than accepted unchecked.',
+  // sign-in (service provider)
+  REQUEST_UNKNOWN: 'The response answers a request this SP has no record of, or one already answered (each request ID is used once).',
+  REQUEST_EXPIRED: 'The response answers a request of ours that is older than requestTtlSeconds: sign in again.',
+  UNSOLICITED_RESPONSE: 'The response answers no request (IdP-initiated sign-on), which is refused unless allowIdpInitiated is set.',
+  RELAY_STATE_INVALID: 'RelayState is longer than 80 bytes, or neither a relative path nor an absolute URL whose origin is allow-listed (an open redirect otherwise).',
+  BODY_TOO_LARGE: 'The HTTP request body (or a header carrying a credential) is larger than the configured limit; it was refused before decoding.',
+  // tokens (short-lived access)
+  TOKEN_MALFORMED: 'The Bearer token is not a compact JWS samlguard issued: bad structure, header (typ, kid) or claims.',
+  REVOCATION_STORE_UNAVAILABLE: 'The revocation store failed, so the token was refused rather than accepted unchecked.',
   // IdP metadata
   METADATA_INVALID: 'IdP metadata could not be used: not metadata XML, no SAML 2.0 IdP or signing key, or a bad/missing signature where one is pinned.',
   METADATA_UNAVAILABLE: 'No IdP metadata is loaded yet (hydrate the verifier), or fetching it failed.',

@@ -19,8 +19,47 @@ export { parseXml, DEFAULT_PARSE_LIMITS, type ParseLimits, type ParsedXml } from
 export { verifySignedElement, type Verified, type VerifiedSignature, type DsigPolicy, type SignatureAlgorithms } from './dsig/verify.js';
 export { importTrustedKeys, type TrustedKey, type KeyInput } from './keys/index.js';
 export { canonicalize, C14N, type C14nAlgorithm, type C14nOptions } from './c14n/index.js';
-export type { ReplayStore, RequestIdStore } from './stores/types.js';
-export { MemoryReplayStore, MemoryRequestIdStore, createMemoryReplayStore, createMemoryRequestIdStore, type MemoryStoreOptions } from './stores/memory.js';
+export type { ReplayStore, RequestIdStore, RequestStore } from './stores/types.js';
+export {
+  MemoryReplayStore,
+  MemoryRequestIdStore,
+  MemoryRequestStore,
+  createMemoryReplayStore,
+  createMemoryRequestIdStore,
+  createMemoryRequestStore,
+  type MemoryStoreOptions,
+} from './stores/memory.js';
+export {
+  createServiceProvider,
+  type ServiceProvider,
+  type ServiceProviderOptions,
+  type SpIdpOptions,
+  type SpDecryptionKey,
+  type SpVerifierOptions,
+  type AuthnRequestResult,
+  type AcsResult,
+  type LogoutResult,
+} from './sp/service-provider.js';
+export type { LogoutMessage, VerifiedLogoutRequest } from './sp/logout.js';
+export { postFormHtml, POST_FORM_CSP, type PostForm } from './sp/bindings.js';
+export {
+  createTokenIssuer,
+  createTokenVerifier,
+  DEFAULT_GROUP_ATTRIBUTES,
+  TOKEN_TYPE,
+  TOKEN_ALGORITHMS,
+  type TokenIssuer,
+  type TokenIssuerOptions,
+  type TokenSigningKeyOptions,
+  type TokenClaims,
+  type IssuedToken,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+  type VerifiedToken,
+  type TokenAlgorithm,
+} from './token/index.js';
+export type { RevocationStore, RevocationTarget, RevocableClaims } from './stores/types.js';
+export { MemoryRevocationStore, createMemoryRevocationStore } from './stores/memory.js';
 export type { CacheOptions } from './cache/verified-cache.js';
 export { createMetadataProvider, type MetadataProvider, type MetadataProviderOptions, type MetadataEvent, type LoadedMetadata } from './metadata/provider.js';
 export {

@@ -1,6 +1,6 @@
 import type { KeyInput } from './keys/index.js';
 import type { ParseLimits } from './xml/parse.js';
-import type { ReplayStore, RequestIdStore } from './stores/types.js';
+import type { ReplayStore, RequestIdStore, RequestStore } from './stores/types.js';
 import type { CacheOptions } from './cache/verified-cache.js';
 import type { MetadataProvider } from './metadata/provider.js';
 import type { DecryptionKeyInput } from './xmlenc/decrypt.js';
@@ -87,7 +87,7 @@ export interface VerifyOptions {
    * SP-initiated logins: the IDs of AuthnRequests we issued. When set, every response must answer one
    * of them (Response or SubjectConfirmationData InResponseTo), and each ID is accepted once.
    */
-  requestIds?: RequestIdStore;
+  requestIds?: RequestStore | RequestIdStore;
   /**
    * A cache of verified results keyed by SHA-256 of the exact input, so that an assertion presented
    * again costs a hash and a lookup instead of a parse and a signature check. Time is re-checked on

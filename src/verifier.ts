@@ -1,4 +1,5 @@
 import { SamlGuardError, quote } from './errors.js';
+import { checkClock, invalid, nonEmptyString, optionalSeconds, optionalString, readClock } from './config/values.js';
 import type { DsigPolicy } from './dsig/verify.js';
 import { importTrustedKeys, type TrustedKey } from './keys/index.js';
 import { parseIdpMetadata, type IdpMetadata } from './metadata/parse.js';
@@ -133,49 +134,6 @@ function copyResult(r: VerifiedAssertion): VerifiedAssertion {
   if (r.sessionNotOnOrAfter) out.sessionNotOnOrAfter = new Date(r.sessionNotOnOrAfter.getTime());
   if (r.authnInstant) out.authnInstant = new Date(r.authnInstant.getTime());
   return out;
-}
-
-function invalid(message: string): SamlGuardError {
-  return new SamlGuardError('CONFIG_INVALID', message);
-}
-
-function nonEmptyString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${name} must be a non-empty string.`);
-  return value;
-}
-
-/** Optional options accept null as "not set" (configuration often comes from JSON, where absent is null). */
-function optionalString(value: unknown, name: string): string | undefined {
-  return value === undefined || value === null ? undefined : nonEmptyString(value, name);
-}
-
-function optionalSeconds(value: unknown, name: string, fallback?: number): number | undefined {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(`${name} must be a non-negative number of seconds.`);
-  return value;
-}
-
-function checkClock(value: unknown, name: string): Clock | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'function') return value as Clock;
-  if (typeof value === 'string') {
-    // An ISO 8601 instant with an explicit zone, e.g. "2026-01-15T10:00:00Z" (as JSON configuration gives it).
-    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
-    if (Number.isNaN(ms)) throw invalid(`${name} must be a Date, epoch milliseconds, an ISO 8601 instant with a zone, or a function returning a Date or number.`);
-    return ms;
-  }
-  if (value instanceof Date ? Number.isNaN(value.getTime()) : typeof value !== 'number' || !Number.isFinite(value)) {
-    throw invalid(`${name} must be a valid Date, epoch milliseconds, or a function returning one.`);
-  }
-  return value as Clock;
-}
-
-function readClock(clock: Clock | undefined): number {
-  if (clock === undefined) return Date.now();
-  const v = typeof clock === 'function' ? clock() : clock;
-  const ms = v instanceof Date ? v.getTime() : v;
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw invalid('now returned an invalid time.');
-  return ms;
 }
 
 const BOOLEAN_OPTIONS = ['requireSignedAssertion', 'allowSha1', 'allowEmptyReferenceUri', 'allowMissingAudienceRestriction', 'allowMissingSubjectConfirmationData'] as const;
@@ -315,7 +273,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
   const replayStore = options.replay?.store ?? new MemoryReplayStore();
   if (options.replay?.store !== undefined) checkStore(options.replay.store, 'replay.store', ['consume']);
   const requestIds = options.requestIds ?? undefined;
-  if (requestIds !== undefined) checkStore(requestIds, 'requestIds', ['issue', 'consume']);
+  if (requestIds !== undefined) checkStore(requestIds, 'requestIds', ['consume']);
   const revocationCheck = options.revocationCheck ?? undefined;
   if (revocationCheck !== undefined && typeof revocationCheck !== 'function') throw invalid('revocationCheck must be a function (identity) => boolean | Promise<boolean>.');
   const cache = options.cache === undefined || options.cache === null ? undefined : new VerifiedCache(options.cache);

@@ -76,6 +76,14 @@ export const NOT_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'METADATA_EXPIRED',
   'CREDENTIAL_MISSING',
   'CREDENTIAL_MALFORMED',
+  // Raised by the sign-in flow, the doors and the token room, never by verifying one message.
+  'REQUEST_UNKNOWN',
+  'REQUEST_EXPIRED',
+  'UNSOLICITED_RESPONSE',
+  'RELAY_STATE_INVALID',
+  'BODY_TOO_LARGE',
+  'TOKEN_MALFORMED',
+  'REVOCATION_STORE_UNAVAILABLE',
 ]);
 
 /** A check's outcome: passed, failed, not applicable/not configured, or not reached because an earlier check failed. */

@@ -1,6 +1,6 @@
 // Every cryptographic primitive samlguard uses goes through this module, so that a WebCrypto backend
 // (edge runtimes) can replace it without touching the verifier. All of it is OpenSSL via node:crypto.
-import { createHash, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 export type KeyFamily = 'rsa' | 'ec';
@@ -32,4 +32,19 @@ export function verifyText(hash: HashName, family: KeyFamily, key: KeyObject, te
   } catch {
     return false;
   }
+}
+
+/**
+ * Sign UTF-8 text (canonical SignedInfo, or the exact query string of the HTTP-Redirect binding) with a
+ * private key: RSA PKCS#1 v1.5, or ECDSA as IEEE P1363 r||s, which is what XML-DSig's ecdsa-sha* URIs
+ * and the SAML bindings' SigAlg mean.
+ */
+export function signText(hash: HashName, family: KeyFamily, key: KeyObject, text: string): Buffer {
+  const data = Buffer.from(text, 'utf8');
+  return family === 'ec' ? sign(hash, data, { key, dsaEncoding: 'ieee-p1363' }) : sign(hash, data, key);
+}
+
+/** Cryptographically random bytes (request IDs, token IDs, RelayState handles). */
+export function randomId(bytes: number): Buffer {
+  return randomBytes(bytes);
 }

@@ -20,6 +20,8 @@ export interface IdpMetadata {
   /** cacheDuration in seconds, when it could be read. */
   cacheDurationSeconds?: number;
   singleSignOnServices: Array<{ binding: string; location: string }>;
+  /** SingleLogoutService endpoints (ResponseLocation, when given, is where LogoutResponses go). */
+  singleLogoutServices: Array<{ binding: string; location: string; responseLocation?: string }>;
   nameIdFormats: string[];
   /** Whether a signature over the metadata was verified against pinned certificates. */
   signatureVerified: boolean;
@@ -111,6 +113,7 @@ export function parseIdpMetadata(xml: string | Uint8Array, options: ParseMetadat
   const descriptors = childrenNS(entity, MD_NS, 'IDPSSODescriptor').filter(isSaml2Idp);
   const signingCertificates: string[] = [];
   const singleSignOnServices: Array<{ binding: string; location: string }> = [];
+  const singleLogoutServices: Array<{ binding: string; location: string; responseLocation?: string }> = [];
   const nameIdFormats: string[] = [];
   let validUntil: number | undefined;
   let cacheDuration: string | undefined;
@@ -146,6 +149,12 @@ export function parseIdpMetadata(xml: string | Uint8Array, options: ParseMetadat
       const location = attr(sso, 'Location');
       if (binding !== undefined && location !== undefined) singleSignOnServices.push({ binding, location });
     }
+    for (const slo of childrenNS(descriptor, MD_NS, 'SingleLogoutService')) {
+      const binding = attr(slo, 'Binding');
+      const location = attr(slo, 'Location');
+      const responseLocation = attr(slo, 'ResponseLocation');
+      if (binding !== undefined && location !== undefined) singleLogoutServices.push({ binding, location, ...(responseLocation !== undefined ? { responseLocation } : {}) });
+    }
     for (const f of childrenNS(descriptor, MD_NS, 'NameIDFormat')) nameIdFormats.push(textOf(f).trim());
   }
   if (signingCertificates.length === 0) throw invalid(`The metadata for ${quote(entityId)} lists no signing certificate.`, entity);
@@ -153,6 +162,7 @@ export function parseIdpMetadata(xml: string | Uint8Array, options: ParseMetadat
     entityId,
     signingCertificates: [...new Set(signingCertificates)],
     singleSignOnServices,
+    singleLogoutServices,
     nameIdFormats: [...new Set(nameIdFormats)],
     signatureVerified,
   };

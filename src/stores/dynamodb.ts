@@ -29,10 +29,10 @@ import {
   type SharedReplayStoreOptions,
   type SharedStoreOptions,
 } from './common.js';
-import type { ReplayStore, RequestIdStore } from './types.js';
+import type { ReplayStore, RequestIdStore, RequestStore } from './types.js';
 
 export type { SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
-export type { ReplayStore, RequestIdStore } from './types.js';
+export type { ReplayStore, RequestIdStore, RequestStore } from './types.js';
 
 /** The part of a `DynamoDBClient` the stores use. */
 export interface DynamoDbClientLike {
@@ -163,17 +163,20 @@ export function createDynamoDbReplayStore(options: DynamoDbReplayStoreOptions): 
  *
  * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
  */
-export function createDynamoDbRequestIdStore(options: DynamoDbStoreOptions): RequestIdStore {
-  const t = tableOf(options, 'createDynamoDbRequestIdStore', REQUEST_PREFIX);
+export function createDynamoDbRequestStore(options: DynamoDbStoreOptions): RequestStore & RequestIdStore {
+  const t = tableOf(options, 'createDynamoDbRequestStore', REQUEST_PREFIX);
   const { keyPrefix, timeoutMs, now } = t.common;
-  return Object.freeze({
-    async issue(id: string, expiresAt: Date): Promise<void> {
+  const store: RequestStore & RequestIdStore = Object.freeze({
+    async put(id: string, expiresAt: Date): Promise<void> {
       checkId(id, STORE);
       const command = new PutItemCommand({
         TableName: t.tableName,
         Item: { [t.names['#k']]: { S: keyPrefix + id }, [t.names['#ttl']]: { N: epochSeconds(expiryOf(expiresAt, STORE)) } },
       });
       await withDeadline((abortSignal) => t.client.send(command, { abortSignal }), timeoutMs, STORE, 'record the request ID');
+    },
+    issue(id: string, expiresAt: Date): Promise<void> {
+      return store.put(id, expiresAt);
     },
     async consume(id: string): Promise<boolean> {
       checkId(id, STORE);
@@ -187,4 +190,8 @@ export function createDynamoDbRequestIdStore(options: DynamoDbStoreOptions): Req
       return conditionalWrite(t, command, 'consume the request ID');
     },
   });
+  return store;
 }
+
+/** The earlier name of {@link createDynamoDbRequestStore}; the same store (it has `issue` as well as `put`). */
+export const createDynamoDbRequestIdStore = createDynamoDbRequestStore;

@@ -1,5 +1,5 @@
 import { SamlGuardError } from '../errors.js';
-import type { ReplayStore, RequestIdStore } from './types.js';
+import type { ReplayStore, RequestIdStore, RequestStore, RevocableClaims, RevocationStore, RevocationTarget } from './types.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -93,14 +93,20 @@ export class MemoryReplayStore implements ReplayStore {
   }
 }
 
-/** The in-memory {@link RequestIdStore}. */
-export class MemoryRequestIdStore implements RequestIdStore {
+/**
+ * The in-memory {@link RequestStore} (per process: behind a load balancer or in Lambda, share a Redis or
+ * DynamoDB store instead). Also a {@link RequestIdStore}: `issue` is `put`.
+ */
+export class MemoryRequestIdStore implements RequestStore, RequestIdStore {
   private readonly set: ExpiringSet;
   constructor(options: MemoryStoreOptions = {}) {
     this.set = new ExpiringSet(options);
   }
-  issue(id: string, expiresAt: Date): Promise<void> {
+  put(id: string, expiresAt: Date): Promise<void> {
     return settle(() => this.set.add(id, expiresAt.getTime()));
+  }
+  issue(id: string, expiresAt: Date): Promise<void> {
+    return this.put(id, expiresAt);
   }
   consumeSync(id: string): boolean {
     return this.set.has(id) && this.set.delete(id);
@@ -115,7 +121,86 @@ export function createMemoryReplayStore(options?: MemoryStoreOptions): MemoryRep
   return new MemoryReplayStore(options);
 }
 
-/** Create the in-memory request-ID store. */
-export function createMemoryRequestIdStore(options?: MemoryStoreOptions): MemoryRequestIdStore {
+/** Create the in-memory request store (`put`/`consume`; `issue` too, its earlier name). */
+export function createMemoryRequestStore(options?: MemoryStoreOptions): MemoryRequestIdStore {
   return new MemoryRequestIdStore(options);
+}
+
+/** The earlier name of {@link createMemoryRequestStore}; the same store. */
+export const createMemoryRequestIdStore = createMemoryRequestStore;
+
+/** The in-memory request store class under the {@link RequestStore} name. */
+export const MemoryRequestStore = MemoryRequestIdStore;
+
+/**
+ * The in-memory {@link RevocationStore}: for development and single-process servers only (each Lambda
+ * instance would have its own; share Redis or DynamoDB). Bounded: when full of live entries, a new
+ * revocation is refused (REVOCATION_STORE_UNAVAILABLE) rather than a live one forgotten.
+ */
+export class MemoryRevocationStore implements RevocationStore {
+  private readonly entries = new Map<string, { at: number; until: number }>();
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  constructor(options: MemoryStoreOptions = {}) {
+    this.maxEntries = options.maxEntries ?? 100_000;
+    this.now = options.now ?? Date.now;
+  }
+  revoke(target: RevocationTarget, until: Date): Promise<void> {
+    return settle(() => {
+      const keys = revocationKeys(target);
+      if (keys.length === 0) throw new SamlGuardError('CONFIG_INVALID', 'revoke: name at least one of sub, sid or jti.');
+      const at = this.now();
+      const end = until.getTime();
+      if (!Number.isFinite(end)) throw new SamlGuardError('CONFIG_INVALID', 'revoke: until must be a valid Date.');
+      this.sweep(at);
+      if (this.entries.size + keys.length > this.maxEntries) {
+        // Forgetting a live revocation would re-admit the revoked: refuse to record instead, loudly.
+        throw new SamlGuardError('REVOCATION_STORE_UNAVAILABLE', `The in-memory revocation store is full (${this.maxEntries} live entries); use a shared store or raise maxEntries.`);
+      }
+      for (const k of keys) {
+        const prior = this.entries.get(k);
+        this.entries.set(k, { at, until: Math.max(end, prior?.until ?? 0) });
+      }
+    });
+  }
+  isRevokedSync(claims: RevocableClaims): boolean {
+    const now = this.now();
+    const live = (k: string) => {
+      const e = this.entries.get(k);
+      return e !== undefined && e.until > now ? e : undefined;
+    };
+    if (live('jti:' + claims.jti) !== undefined) return true;
+    const issuedMs = claims.iat * 1000;
+    for (const k of [claims.sub === undefined ? undefined : 'sub:' + claims.sub, claims.sid === undefined ? undefined : 'sid:' + claims.sid]) {
+      if (k === undefined) continue;
+      const e = live(k);
+      if (e !== undefined && issuedMs <= e.at) return true;
+    }
+    return false;
+  }
+  isRevoked(claims: RevocableClaims): Promise<boolean> {
+    return settle(() => this.isRevokedSync(claims));
+  }
+  private sweep(now: number): void {
+    if (this.entries.size < this.maxEntries / 2) return;
+    for (const [k, e] of this.entries) if (e.until <= now) this.entries.delete(k);
+  }
+}
+
+/** The store keys of a revocation target (`sub:…`, `sid:…`, `jti:…`). */
+export function revocationKeys(target: RevocationTarget): string[] {
+  if (target === null || typeof target !== 'object') return [];
+  const out: string[] = [];
+  for (const kind of ['sub', 'sid', 'jti'] as const) {
+    const v = target[kind];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v === '') throw new SamlGuardError('CONFIG_INVALID', `revoke: ${kind} must be a non-empty string.`);
+    out.push(`${kind}:${v}`);
+  }
+  return out;
+}
+
+/** Create the in-memory revocation store (development and single-process servers). */
+export function createMemoryRevocationStore(options?: MemoryStoreOptions): MemoryRevocationStore {
+  return new MemoryRevocationStore(options);
 }

@@ -24,10 +24,10 @@ import {
   type SharedReplayStoreOptions,
   type SharedStoreOptions,
 } from './common.js';
-import type { ReplayStore, RequestIdStore } from './types.js';
+import type { ReplayStore, RequestIdStore, RequestStore } from './types.js';
 
 export type { SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
-export type { ReplayStore, RequestIdStore } from './types.js';
+export type { ReplayStore, RequestIdStore, RequestStore } from './types.js';
 
 /**
  * SET options as node-redis takes them. The store passes both spellings: `expiration`/`condition` (v5+)
@@ -177,11 +177,11 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
  *
  * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
  */
-export function createRedisRequestIdStore(options: RedisStoreOptions): RequestIdStore {
-  const { commands, common } = settings(options, 'createRedisRequestIdStore', REQUEST_PREFIX);
+export function createRedisRequestStore(options: RedisStoreOptions): RequestStore & RequestIdStore {
+  const { commands, common } = settings(options, 'createRedisRequestStore', REQUEST_PREFIX);
   const { keyPrefix, timeoutMs, now } = common;
-  return Object.freeze({
-    async issue(id: string, expiresAt: Date): Promise<void> {
+  const store: RequestStore & RequestIdStore = Object.freeze({
+    async put(id: string, expiresAt: Date): Promise<void> {
       checkId(id, STORE);
       const ttlMs = Math.ceil(expiryOf(expiresAt, STORE) - clock(now, STORE));
       await withDeadline(
@@ -198,6 +198,9 @@ export function createRedisRequestIdStore(options: RedisStoreOptions): RequestId
         'record the request ID',
       );
     },
+    issue(id: string, expiresAt: Date): Promise<void> {
+      return store.put(id, expiresAt);
+    },
     async consume(id: string): Promise<boolean> {
       checkId(id, STORE);
       return withDeadline(
@@ -213,4 +216,8 @@ export function createRedisRequestIdStore(options: RedisStoreOptions): RequestId
       );
     },
   });
+  return store;
 }
+
+/** The earlier name of {@link createRedisRequestStore}; the same store (it has `issue` as well as `put`). */
+export const createRedisRequestIdStore = createRedisRequestStore;

@@ -14,10 +14,55 @@ export interface ReplayStore {
   consume(id: string, expiresAt: Date): Promise<boolean>;
 }
 
-/** Remembers the IDs of AuthnRequests this SP issued, so that each response answers one of ours, once. */
+/**
+ * Remembers the IDs of requests this SP sent (AuthnRequests), so that each response answers one of ours,
+ * once. Every built-in store (memory, Redis, DynamoDB) implements it; `issue` is the older name of `put`
+ * and stays available on them.
+ */
+export interface RequestStore {
+  /** Record a request ID we sent, outstanding until `expiresAt`. */
+  put(id: string, expiresAt: Date): Promise<void>;
+  /**
+   * Resolves true once for an outstanding, unexpired ID (and forgets it); false otherwise. Atomic: of two
+   * concurrent consumers of one ID, across all instances sharing the store, exactly one gets true.
+   */
+  consume(id: string): Promise<boolean>;
+}
+
+/**
+ * The earlier name of {@link RequestStore}, with `issue` for `put`. Still accepted everywhere a request
+ * store is (the verifier's `requestIds`, the SP's `requests`); the built-in stores implement both.
+ */
 export interface RequestIdStore {
-  /** Record a request ID we sent, valid until `expiresAt`. */
+  /** Record a request ID we sent, valid until `expiresAt` (same as {@link RequestStore.put}). */
   issue(id: string, expiresAt: Date): Promise<void>;
   /** Resolves true once for an issued, unexpired ID (and forgets it); false otherwise. Atomic. */
   consume(id: string): Promise<boolean>;
+}
+
+/** What a revocation names: one token (`jti`), one IdP session (`sid`), or every session of a user (`sub`). */
+export interface RevocationTarget {
+  sub?: string;
+  sid?: string;
+  jti?: string;
+}
+
+/** The claims a revocation check looks at. */
+export interface RevocableClaims {
+  sub: string;
+  sid?: string;
+  jti: string;
+  /** Issued at, epoch seconds: a `sub`/`sid` revocation refuses tokens issued at or before it. */
+  iat: number;
+}
+
+/**
+ * Revoked tokens, sessions and users. A `jti` revocation refuses that token; a `sub` or `sid` revocation
+ * refuses every token issued at or before the moment of revocation (a watermark), so a user who signs in
+ * again afterwards is let in. Entries must be kept until `until` (the longest a revoked token could live).
+ * A store that fails must throw: the token is then refused (REVOCATION_STORE_UNAVAILABLE), never accepted.
+ */
+export interface RevocationStore {
+  revoke(target: RevocationTarget, until: Date): Promise<void>;
+  isRevoked(claims: RevocableClaims): Promise<boolean>;
 }

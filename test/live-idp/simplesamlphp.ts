@@ -49,7 +49,7 @@ export interface SimpleSamlPhp {
 const php = (v: unknown): string => `json_decode(${JSON.stringify(JSON.stringify(v))}, true)`;
 const certData = (pem: string): string => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
 
-export async function startSimpleSamlPhp(options: { sps?: SspServiceProvider[]; spMetadataXml?: string[]; signatureAlgorithm?: string } = {}): Promise<SimpleSamlPhp> {
+export async function startSimpleSamlPhp(options: { sps?: SspServiceProvider[]; spMetadataXml?: string[]; signatureAlgorithm?: string; idpHosted?: Record<string, unknown> } = {}): Promise<SimpleSamlPhp> {
   const dir = mkdtempSync(join(tmpdir(), 'samlguard-ssp-'));
   for (const d of ['config', 'metadata', 'cert', 'log', 'data', 'tmp', 'sessions', 'docroot']) mkdirSync(join(dir, d));
   symlinkSync(join(SIMPLESAMLPHP_DIR, 'www'), join(dir, 'docroot', 'simplesaml'));
@@ -80,7 +80,9 @@ export async function startSimpleSamlPhp(options: { sps?: SspServiceProvider[]; 
     'logging.logfile': 'simplesamlphp.log',
     'admin.checkforupdates': false,
     'metadata.sources': [{ type: 'flatfile' }, ...(options.spMetadataXml ?? []).map((_, i) => ({ type: 'xml', file: join(dir, 'metadata', `sp-${i}.xml`) }))],
-    'trusted.url.domains': ['127.0.0.1', `127.0.0.1:${port}`],
+    // Loopback only, any port: our own test servers (ReturnTo after logout).
+    'trusted.url.domains': ['127\\.0\\.0\\.1(:[0-9]+)?'],
+    'trusted.url.regex': true,
   };
   (options.spMetadataXml ?? []).forEach((xml, i) => writeFileSync(join(dir, 'metadata', `sp-${i}.xml`), xml));
   writeFileSync(join(dir, 'config', 'config.php'), `<?php\n$config = ${php(config)};\n$config['logging.level'] = SimpleSAML\\Logger::WARNING;\n`);
@@ -89,7 +91,7 @@ export async function startSimpleSamlPhp(options: { sps?: SspServiceProvider[]; 
   writeFileSync(join(dir, 'config', 'authsources.php'), `<?php\n$config = ['admin' => ['core:AdminPassword'], 'example-userpass' => ${php(users)}];\n`);
 
   const sigAlg = options.signatureAlgorithm ?? 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-  const idpHosted = { host: '__DEFAULT__', privatekey: 'idp.key', certificate: 'idp.crt', auth: 'example-userpass', 'signature.algorithm': sigAlg, 'SingleLogoutServiceBinding': ['urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'] };
+  const idpHosted = { host: '__DEFAULT__', privatekey: 'idp.key', certificate: 'idp.crt', auth: 'example-userpass', 'signature.algorithm': sigAlg, SingleSignOnServiceBinding: ['urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'], SingleLogoutServiceBinding: ['urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'], ...options.idpHosted };
   writeFileSync(join(dir, 'metadata', 'saml20-idp-hosted.php'), `<?php\n$metadata['__DYNAMIC:1__'] = ${php(idpHosted)};\n`);
   const remote: Record<string, unknown> = {};
   for (const sp of options.sps ?? []) {

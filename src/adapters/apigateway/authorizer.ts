@@ -9,8 +9,9 @@ import type { ErrorCode } from '../../errors.js';
 import type { RoleMapper, RoleRule } from '../../roles/mapper.js';
 import type { Clock, VerifiedAssertion } from '../../types.js';
 import type { Verifier } from '../../verifier.js';
+import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
 import { cacheUntil, createRoleMapper, isRoleName, isSamlGuardError, SamlGuardError } from './core.js';
-import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type CredentialSource } from './credential.js';
+import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type Credential, type CredentialSource } from './credential.js';
 import { compileRoute, parseApiArn, policyDocument, resourceMatches, wholeStage } from './policy.js';
 
 /** The three event shapes the handler accepts (HTTP API payload 1.0 has the REST REQUEST shape). */
@@ -27,10 +28,12 @@ export type SamlAuthorizerContext = {
   roles: string;
   /** ISO 8601 instant after which this identity must not be trusted (see `cacheUntil`). */
   expiresAt: string;
-  /** The assertion ID. */
+  /** The assertion ID (SAML), or the token's jti (Bearer). */
   assertionId: string;
-  /** The IdP entityID that issued the assertion. */
+  /** The IdP entityID that issued the assertion (for a Bearer token, the IdP the user signed in with). */
   issuer: string;
+  /** Which credential was presented: 'SAML' or 'Bearer'. */
+  credential: 'SAML' | 'Bearer';
 };
 
 /** IAM-policy response (REST API, and HTTP API with `httpApiResponse: 'policy'`). */
@@ -65,7 +68,10 @@ export interface AllowDecision extends DecisionBase {
   principalId: string;
   roles: readonly string[];
   expiresAt: string;
-  identity: VerifiedAssertion;
+  /** 'SAML' (a Response verified on this call) or 'Bearer' (a samlguard access token). */
+  credential: 'SAML' | 'Bearer';
+  /** The verified assertion (SAML) or token (Bearer; `identity.kind === 'bearer'`). */
+  identity: VerifiedAssertion | VerifiedToken;
 }
 
 /** A verified identity without a permitted role: an explicit Deny (403). */
@@ -75,7 +81,8 @@ export interface DenyDecision extends DecisionBase {
   message: string;
   principalId: string;
   roles: readonly string[];
-  identity: VerifiedAssertion;
+  credential: 'SAML' | 'Bearer';
+  identity: VerifiedAssertion | VerifiedToken;
 }
 
 /** No usable credential, or verification failed: `Error('Unauthorized')` (401). */
@@ -83,6 +90,8 @@ export interface UnauthorizedDecision extends DecisionBase {
   effect: 'unauthorized';
   code: ErrorCode;
   message: string;
+  /** The kind of credential presented, when one could be read. */
+  credential?: 'SAML' | 'Bearer';
 }
 
 /** An unexpected failure (a bug, a failing clock or mapper): the original error is rethrown (500). */
@@ -96,10 +105,21 @@ export type AuthorizerDecision = AllowDecision | DenyDecision | UnauthorizedDeci
 
 /** Options of {@link createSamlAuthorizer}; validated at creation (CONFIG_INVALID). */
 export interface SamlAuthorizerOptions {
-  /** A verifier from `createVerifier`, created once, outside the handler. */
-  verifier: Verifier;
-  /** Role rules (validated now) or a mapper from `createRoleMapper`. Deny by default: no role, no access. */
-  roles: readonly RoleRule[] | RoleMapper;
+  /** A verifier from `createVerifier`, created once, outside the handler. Optional when `tokens` is given. */
+  verifier?: Verifier | null;
+  /**
+   * A verifier of samlguard access tokens (`createTokenVerifier` from `samlguard/token`). When given,
+   * `Bearer <jwt>` is accepted (and an access-token cookie); the token's roles are the ones decided when
+   * it was issued, and `routes` applies to them as to SAML roles.
+   */
+  tokens?: TokenVerifier | null;
+  /** The scheme of access tokens. Default `Bearer`. */
+  bearerScheme?: string | null;
+  /**
+   * Role rules (validated now) or a mapper from `createRoleMapper`, for SAML credentials. Deny by default:
+   * no role, no access. Optional when only `tokens` are accepted (tokens carry their roles).
+   */
+  roles?: readonly RoleRule[] | RoleMapper | null;
   /**
    * Per-role route permissions, e.g. `{ developer: ['GET /orders/*'], admin: ['ANY /*'] }`. When set,
    * the policy allows exactly the routes of the identity's roles (roles not listed grant nothing); when
@@ -124,7 +144,7 @@ export interface SamlAuthorizerOptions {
   onDecision?: ((decision: AuthorizerDecision) => void | Promise<void>) | null;
 }
 
-const OPTION_KEYS = new Set(['verifier', 'roles', 'routes', 'header', 'cookie', 'scheme', 'httpApiResponse', 'now', 'onDecision']);
+const OPTION_KEYS = new Set(['verifier', 'tokens', 'bearerScheme', 'roles', 'routes', 'header', 'cookie', 'scheme', 'httpApiResponse', 'now', 'onDecision']);
 // RFC 9110 token characters: header names, auth schemes, cookie names.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -174,6 +194,10 @@ function compileRoutes(value: unknown): ReadonlyMap<string, readonly string[]> |
   return out;
 }
 
+function isToken(identity: VerifiedAssertion | VerifiedToken): identity is VerifiedToken {
+  return (identity as VerifiedToken).kind === 'bearer';
+}
+
 function requestIdOf(event: { requestContext?: unknown }): string | undefined {
   const ctx = event.requestContext;
   const id = ctx !== null && typeof ctx === 'object' ? (ctx as { requestId?: unknown }).requestId : undefined;
@@ -204,19 +228,26 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
   if (options === null || typeof options !== 'object') throw invalid('options are required: { verifier, roles }.');
   const unknownKeys = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
   if (unknownKeys.length > 0) throw invalid(`unknown option ${JSON.stringify(unknownKeys[0])} (allowed: ${[...OPTION_KEYS].join(', ')}).`);
-  const verifier = options.verifier;
-  if (verifier === null || typeof verifier !== 'object' || typeof verifier.verify !== 'function') throw invalid('verifier must be a verifier from createVerifier (create it once, outside the handler).');
+  const verifier = options.verifier ?? undefined;
+  if (verifier !== undefined && (typeof verifier !== 'object' || typeof verifier.verify !== 'function')) throw invalid('verifier must be a verifier from createVerifier (create it once, outside the handler).');
+  const tokens = options.tokens ?? undefined;
+  if (tokens !== undefined && (typeof tokens !== 'object' || typeof tokens.verify !== 'function')) throw invalid('tokens must be a token verifier from createTokenVerifier (samlguard/token).');
+  if (verifier === undefined && tokens === undefined) throw invalid('give verifier (SAML credentials), tokens (access tokens), or both.');
   const rolesOption = options.roles as unknown;
-  let mapper: RoleMapper;
+  let mapper: RoleMapper | undefined;
   if (Array.isArray(rolesOption)) mapper = createRoleMapper(rolesOption as RoleRule[]);
   else if (rolesOption !== null && typeof rolesOption === 'object' && typeof (rolesOption as RoleMapper).map === 'function') mapper = rolesOption as RoleMapper;
-  else throw invalid('roles is required: an array of role rules or a mapper from createRoleMapper (deny by default, so without rules nothing is allowed).');
+  else if (verifier !== undefined || (rolesOption !== undefined && rolesOption !== null)) {
+    throw invalid('roles is required: an array of role rules or a mapper from createRoleMapper (deny by default, so without rules nothing is allowed).');
+  }
   const routes = compileRoutes(options.routes);
   const cookie = optionalToken(options.cookie, 'cookie');
   const header = optionalToken(options.header, 'header');
   if (cookie !== undefined && header !== undefined) throw invalid('give header or cookie, not both: the credential has one place.');
   const scheme = options.scheme === null ? undefined : (optionalToken(options.scheme, 'scheme') ?? 'SAML');
-  const source: CredentialSource = { header: cookie === undefined ? (header ?? 'Authorization').toLowerCase() : undefined, cookie, scheme };
+  const bearer = tokens === undefined ? undefined : (optionalToken(options.bearerScheme, 'bearerScheme') ?? 'Bearer');
+  if (bearer !== undefined && scheme !== undefined && bearer.toLowerCase() === scheme.toLowerCase()) throw invalid('scheme and bearerScheme must differ.');
+  const source: CredentialSource = { header: cookie === undefined ? (header ?? 'Authorization').toLowerCase() : undefined, cookie, scheme, bearer, saml: verifier !== undefined };
   const httpApiResponse = options.httpApiResponse ?? 'simple';
   if (httpApiResponse !== 'simple' && httpApiResponse !== 'policy') throw invalid("httpApiResponse must be 'simple' or 'policy'.");
   const clock = compileClock(options.now);
@@ -234,7 +265,7 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     }
   }
 
-  function credentialOf(kind: AuthorizerEventKind, event: SamlAuthorizerEvent): string {
+  function credentialOf(kind: AuthorizerEventKind, event: SamlAuthorizerEvent): Credential {
     if (kind === 'TOKEN') return parseAuthorization((event as APIGatewayTokenAuthorizerEvent).authorizationToken, { ...source, header: undefined }, 'authorizationToken');
     if (kind === 'REQUEST') {
       const e = event as APIGatewayRequestAuthorizerEvent;
@@ -260,8 +291,8 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     }
     base.at = new Date(now).toISOString();
 
-    const unauthorized = async (code: ErrorCode, message: string): Promise<never> => {
-      await report({ ...base, effect: 'unauthorized', code, message });
+    const unauthorized = async (code: ErrorCode, message: string, credential?: 'SAML' | 'Bearer'): Promise<never> => {
+      await report({ ...base, effect: 'unauthorized', code, message, ...(credential !== undefined ? { credential } : {}) });
       // Exactly this message: it is what makes API Gateway answer 401 instead of 500.
       throw new Error('Unauthorized');
     };
@@ -270,37 +301,41 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     const arn = parseApiArn(base.resource);
     if (arn === undefined) return unauthorized('INPUT_MALFORMED', `The event's ${kind === 'HTTP' ? 'routeArn' : 'methodArn'} is not an execute-api ARN.`);
 
-    let identity: VerifiedAssertion;
+    let identity: VerifiedAssertion | VerifiedToken;
+    let presented: 'SAML' | 'Bearer' | undefined;
     try {
       const credential = credentialOf(kind, event);
-      identity = await verifier.verify(credential, clock === undefined ? undefined : { now });
+      presented = credential.kind === 'bearer' ? 'Bearer' : 'SAML';
+      identity = credential.kind === 'bearer' ? await tokens!.verify(credential.value, clock === undefined ? undefined : { now }) : await verifier!.verify(credential.value, clock === undefined ? undefined : { now });
     } catch (err) {
-      if (isSamlGuardError(err)) return unauthorized(err.code, err.message);
+      if (isSamlGuardError(err)) return unauthorized(err.code, err.message, presented);
       await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
       throw err;
     }
+    const credential: 'SAML' | 'Bearer' = presented;
 
     const principalId = identity.subject.nameId;
     let roles: string[];
     let expiresAt: string;
     try {
-      const mapped: unknown = mapper.map(identity);
+      // A token carries the roles decided when it was issued; a SAML identity is mapped now.
+      const mapped: unknown = isToken(identity) ? [...identity.roles] : mapper!.map(identity);
       if (!Array.isArray(mapped) || !mapped.every(isRoleName)) throw new Error('The role mapper returned something other than an array of role names.');
       roles = [...new Set(mapped)].sort();
-      expiresAt = cacheUntil(identity, now).toISOString();
+      expiresAt = isToken(identity) ? identity.expiresAt.toISOString() : cacheUntil(identity, now).toISOString();
     } catch (err) {
       if (isSamlGuardError(err) && (err.code === 'GROUPS_OVERAGE' || err.code === 'CLAIM_INVALID')) {
-        const context: SamlAuthorizerContext = { nameId: principalId, roles: '', expiresAt: identity.expiresAt.toISOString(), assertionId: identity.id, issuer: identity.issuer };
-        return deny(kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), identity });
+        const context: SamlAuthorizerContext = { nameId: principalId, roles: '', expiresAt: identity.expiresAt.toISOString(), assertionId: identity.id, issuer: identity.issuer, credential };
+        return deny(kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), credential, identity });
       }
       await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
       throw err;
     }
 
-    const context: SamlAuthorizerContext = { nameId: principalId, roles: roles.join(','), expiresAt, assertionId: identity.id, issuer: identity.issuer };
+    const context: SamlAuthorizerContext = { nameId: principalId, roles: roles.join(','), expiresAt, assertionId: identity.id, issuer: identity.issuer, credential };
     const frozenRoles = Object.freeze([...roles]);
     if (roles.length === 0) {
-      return deny(kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles: frozenRoles, identity });
+      return deny(kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles: frozenRoles, credential, identity });
     }
 
     let allowed: string[];
@@ -315,14 +350,14 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     if (!permitted) {
       // Deny this route explicitly but keep allowing the others: the response is cached per credential.
       const denied = allowed.length === 0 ? [wholeStage(arn)] : [arn.arn];
-      return deny(kind, principalId, context, denied, { ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${arn.route.replace('/', ' /')}.`, principalId, roles: frozenRoles, identity }, allowed);
+      return deny(kind, principalId, context, denied, { ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${arn.route.replace('/', ' /')}.`, principalId, roles: frozenRoles, credential, identity }, allowed);
     }
 
     const result: SamlPolicyResult | SamlSimpleResult =
       kind === 'HTTP' && httpApiResponse === 'simple'
         ? { isAuthorized: true, context }
         : { principalId, policyDocument: policyDocument([{ effect: 'Allow', resources: allowed }]), context };
-    if (!(await report({ ...base, effect: 'allow', principalId, roles: frozenRoles, expiresAt, identity }))) {
+    if (!(await report({ ...base, effect: 'allow', principalId, roles: frozenRoles, expiresAt, credential, identity }))) {
       // No allow without its audit record.
       throw new Error('samlguard authorizer: onDecision failed on an allow decision; refusing the request.');
     }

@@ -1,20 +1,39 @@
 import { SamlGuardError } from './core.js';
 
-/** Where the authorizer reads the SAML credential (normalized at creation). */
+/** Where the authorizer reads the credential (normalized at creation). */
 export interface CredentialSource {
   /** Lower-cased header name (REQUEST and HTTP API events), when reading a header. */
   header: string | undefined;
   /** Cookie name, when reading a cookie instead of a header. */
   cookie: string | undefined;
-  /** Auth scheme expected before the base64 (compared case-insensitively), or undefined for the bare base64. */
+  /** Auth scheme expected before the SAML base64 (compared case-insensitively), or undefined for the bare base64. */
   scheme: string | undefined;
+  /** Auth scheme of access tokens (`Bearer`), or undefined when tokens are not accepted. */
+  bearer: string | undefined;
+  /** Whether SAML credentials are accepted. */
+  saml: boolean;
+}
+
+/** A credential as read from a request: a SAML Response (base64) or a samlguard access token (compact JWS). */
+export type Credential = { readonly kind: 'saml'; readonly value: string } | { readonly kind: 'bearer'; readonly value: string };
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+function bearerToken(value: string, where: string): Credential {
+  if (!COMPACT_JWS.test(value)) throw malformed(`The Bearer credential in ${where} is not a compact JWS (${value.length} characters).`);
+  return { kind: 'bearer', value };
+}
+
+function samlCredential(value: string, source: CredentialSource, where: string): Credential {
+  if (!source.saml) throw malformed(`${where} carries a SAML Response, but this door accepts access tokens only.`);
+  return { kind: 'saml', value: checkBase64(value, where) };
 }
 
 // Standard base64 only (what the HTTP-POST binding produces); no whitespace: headers cannot carry line breaks.
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function missing(where: string): SamlGuardError {
-  return new SamlGuardError('CREDENTIAL_MISSING', `No SAML credential in ${where}.`);
+  return new SamlGuardError('CREDENTIAL_MISSING', `No credential in ${where}.`);
 }
 
 function malformed(message: string): SamlGuardError {
@@ -27,19 +46,26 @@ function checkBase64(value: string, where: string): string {
   return value;
 }
 
-/** `SAML <base64>` (scheme case-insensitive, as RFC 9110 §11.1 has it), or the bare base64 when no scheme is configured. */
-export function parseAuthorization(value: unknown, source: CredentialSource, where: string): string {
+/**
+ * `SAML <base64>` or `Bearer <jwt>` (schemes case-insensitive, as RFC 9110 §11.1 has it), or the bare
+ * value when no SAML scheme is configured (a compact JWS is then told from base64 by its dots).
+ */
+export function parseAuthorization(value: unknown, source: CredentialSource, where: string): Credential {
   if (typeof value !== 'string' || value.trim() === '') throw missing(where);
   const text = value.trim();
-  if (source.scheme === undefined) return checkBase64(text, where);
   const m = /^(\S+) +(\S+)$/.exec(text);
-  if (m === null) throw malformed(`The value of ${where} is not "<scheme> <base64>".`);
-  if (m[1]!.toLowerCase() !== source.scheme.toLowerCase()) {
-    // Name a scheme-like word (Bearer, Basic) to help debugging; anything else may be part of a secret.
+  if (m !== null) {
+    const scheme = m[1]!.toLowerCase();
+    if (source.bearer !== undefined && scheme === source.bearer.toLowerCase()) return bearerToken(m[2]!, where);
+    if (source.scheme !== undefined && scheme === source.scheme.toLowerCase()) return samlCredential(m[2]!, source, where);
+    // Name a scheme-like word (Basic, Negotiate) to help debugging; anything else may be part of a secret.
     const shown = /^[A-Za-z][A-Za-z0-9-]{0,19}$/.test(m[1]!) ? `"${m[1]!}"` : 'another scheme';
-    throw malformed(`${where} uses ${shown}, not the configured "${source.scheme}" scheme.`);
+    const accepted = [source.saml && source.scheme !== undefined ? `"${source.scheme}"` : undefined, source.bearer !== undefined ? `"${source.bearer}"` : undefined].filter(Boolean).join(' or ');
+    throw malformed(`${where} uses ${shown}, not ${accepted || 'a bare credential'}.`);
   }
-  return checkBase64(m[2]!, where);
+  if (source.scheme !== undefined && source.saml) throw malformed(`The value of ${where} is not "<scheme> <credential>".`);
+  if (source.bearer !== undefined && text.includes('.')) return bearerToken(text, where);
+  return samlCredential(text, source, where);
 }
 
 type Headers = Record<string, string | undefined> | null | undefined;
@@ -67,7 +93,7 @@ export function headerValues(headers: Headers, multi: MultiHeaders, name: string
 }
 
 /** The one header value (a repeated credential header is ambiguous, so it is refused). */
-export function singleHeader(headers: Headers, multi: MultiHeaders, source: CredentialSource): string {
+export function singleHeader(headers: Headers, multi: MultiHeaders, source: CredentialSource): Credential {
   const name = source.header!;
   const values = headerValues(headers, multi, name).filter((v) => v.trim() !== '');
   if (values.length > 1) throw malformed(`The ${name} header is sent ${values.length} times; exactly one is accepted.`);
@@ -80,10 +106,11 @@ function cookiePairs(values: readonly string[]): string[] {
 }
 
 /**
- * The configured cookie's value. Cookies carry the bare base64 (no scheme); quotes (RFC 6265 allows a
- * quoted value) and percent-encoding (what most frameworks apply to `+`, `/`, `=`) are undone.
+ * The configured cookie's value. Cookies carry the bare credential (no scheme): an access token (the
+ * session cookie the ACS sets) or a SAML base64; quotes (RFC 6265 allows a quoted value) and
+ * percent-encoding (what most frameworks apply to `+`, `/`, `=`) are undone.
  */
-export function cookieValue(pairs: readonly string[], source: CredentialSource): string {
+export function cookieValue(pairs: readonly string[], source: CredentialSource): Credential {
   const name = source.cookie!;
   const where = `the ${name} cookie`;
   const found: string[] = [];
@@ -103,15 +130,16 @@ export function cookieValue(pairs: readonly string[], source: CredentialSource):
       throw malformed(`${where} has invalid percent-encoding.`);
     }
   }
-  return checkBase64(value, where);
+  if (source.bearer !== undefined && value.includes('.')) return bearerToken(value, where);
+  return samlCredential(value, source, where);
 }
 
-export function cookieFromHeaders(headers: Headers, multi: MultiHeaders, source: CredentialSource): string {
+export function cookieFromHeaders(headers: Headers, multi: MultiHeaders, source: CredentialSource): Credential {
   return cookieValue(cookiePairs(headerValues(headers, multi, 'cookie')), source);
 }
 
 /** HTTP API payload 2.0 moves cookies into `cookies`; older shapes keep the Cookie header. */
-export function cookieFromV2(cookies: unknown, headers: Headers, source: CredentialSource): string {
+export function cookieFromV2(cookies: unknown, headers: Headers, source: CredentialSource): Credential {
   if (Array.isArray(cookies)) return cookieValue(cookiePairs(cookies.filter((c): c is string => typeof c === 'string')), source);
   return cookieFromHeaders(headers, undefined, source);
 }

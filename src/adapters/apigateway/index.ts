@@ -15,3 +15,6 @@ export {
   type ErrorDecision,
   type AuthorizerEventKind,
 } from './authorizer.js';
+export { createAcsHandler, type AcsHandler, type AcsHandlerOptions } from './sign-in.js';
+export { createTokenHandler, SAML2_BEARER_GRANT, type TokenHandler, type TokenHandlerOptions } from './token-endpoint.js';
+export type { ProxyResult } from './http.js';

@@ -33,6 +33,7 @@ const ALICE_CONTEXT: SamlAuthorizerContext = {
   expiresAt: EXPIRES,
   assertionId: '_a0b1c2d3e4f5061728394a5b6c7d8e9f',
   issuer: 'https://idp.samlguard.test/metadata',
+  credential: 'SAML',
 };
 
 function allowWholeStage(resource = WHOLE_STAGE) {
@@ -306,7 +307,7 @@ describe('onDecision', () => {
     expect(lines).toHaveLength(2);
     const allow = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(allow).toMatchObject({ effect: 'allow', identity: { subject: { nameId: 'alice@example.com' }, expiresAt: EXPIRES } });
-    expect(JSON.parse(lines[1]!)).toEqual({ at: VALID_NOW.toISOString(), event: 'TOKEN', resource: METHOD_ARN, effect: 'unauthorized', code: 'CREDENTIAL_MISSING', message: 'No SAML credential in authorizationToken.' });
+    expect(JSON.parse(lines[1]!)).toEqual({ at: VALID_NOW.toISOString(), event: 'TOKEN', resource: METHOD_ARN, effect: 'unauthorized', code: 'CREDENTIAL_MISSING', message: 'No credential in authorizationToken.' });
   });
 
   it('a hook that throws cannot turn a deny into an allow', async () => {
@@ -369,7 +370,7 @@ describe('context values', () => {
     const { handler } = setup();
     const result = await handler(tokenEvent(`SAML ${credential({ attributes: { groups: ['engineering', 'team-a', 'team-b'], extra: ['x', 'y'] } })}`));
     const context = (result as { context: Record<string, unknown> }).context;
-    expect(Object.keys(context).sort()).toEqual(['assertionId', 'expiresAt', 'issuer', 'nameId', 'roles']);
+    expect(Object.keys(context).sort()).toEqual(['assertionId', 'credential', 'expiresAt', 'issuer', 'nameId', 'roles']);
     for (const value of Object.values(context)) expect(['string', 'number', 'boolean']).toContain(typeof value);
     expect(context.roles).toBe('developer,team-a,team-b');
   });

@@ -1,0 +1,46 @@
+// Token keys: the three JWS algorithms samlguard issues and accepts, and their import (once, at creation).
+// HMAC is never an option: a verifier holding only public keys must never be tricked into using one as a
+// shared secret (the `alg` confusion).
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { SamlGuardError } from '../errors.js';
+
+export const TOKEN_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'] as const;
+export type TokenAlgorithm = (typeof TOKEN_ALGORITHMS)[number];
+
+export function isTokenAlgorithm(alg: unknown): alg is TokenAlgorithm {
+  return typeof alg === 'string' && (TOKEN_ALGORITHMS as readonly string[]).includes(alg);
+}
+
+/** The key type each algorithm needs; anything else is a configuration error. */
+export function checkKeyForAlgorithm(key: KeyObject, alg: TokenAlgorithm, where: string): void {
+  const t = key.asymmetricKeyType;
+  const d = key.asymmetricKeyDetails;
+  const ok =
+    alg === 'ES256' ? t === 'ec' && d?.namedCurve === 'prime256v1' : alg === 'EdDSA' ? t === 'ed25519' : t === 'rsa' && (d?.modulusLength ?? 0) >= 2048;
+  if (!ok) {
+    const need = alg === 'ES256' ? 'an EC P-256 key' : alg === 'EdDSA' ? 'an Ed25519 key' : 'an RSA key of at least 2048 bits';
+    throw new SamlGuardError('CONFIG_INVALID', `${where}: ${alg} needs ${need}; this key is ${t ?? 'unknown'}${d?.namedCurve ? ` ${d.namedCurve}` : d?.modulusLength ? ` ${d.modulusLength} bits` : ''}.`);
+  }
+}
+
+/** A private key from PEM (PKCS#8 or PKCS#1/SEC1), a private JWK, or a KeyObject. */
+export function importPrivate(input: unknown, where: string): KeyObject {
+  try {
+    if (typeof input === 'string') return createPrivateKey(input);
+    if (input !== null && typeof input === 'object' && 'asymmetricKeyType' in input && (input as KeyObject).type === 'private') return input as KeyObject;
+    if (input !== null && typeof input === 'object' && typeof (input as JsonWebKey).kty === 'string') return createPrivateKey({ key: input as JsonWebKey, format: 'jwk' });
+  } catch (cause) {
+    throw new SamlGuardError('CONFIG_INVALID', `${where}: not a readable private key (PEM or private JWK).`, { cause });
+  }
+  throw new SamlGuardError('CONFIG_INVALID', `${where}: must be a private key as PEM, a private JWK or a KeyObject.`);
+}
+
+/** A public key from a public JWK (private members are refused: a JWK Set is public). */
+export function importPublicJwk(jwk: JsonWebKey, where: string): KeyObject {
+  if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new SamlGuardError('CONFIG_INVALID', `${where}: a JWK Set must hold public keys only (this one has private or symmetric members).`);
+  try {
+    return createPublicKey({ key: jwk, format: 'jwk' });
+  } catch (cause) {
+    throw new SamlGuardError('CONFIG_INVALID', `${where}: not a readable public JWK.`, { cause });
+  }
+}
