@@ -253,7 +253,9 @@ export function createServiceProvider(options: ServiceProviderOptions): ServiceP
       ...(nameIdFormat !== undefined ? { nameIdFormat } : {}),
       ...(classRefs !== undefined ? { authnContextClassRef: classRefs } : {}),
     });
-    await storeCall('record the request', () => putRequest(id, expiresAt));
+    // The store expires entries on its own (wall) clock, as the replay store does: the remaining lifetime
+    // is what it is told, whatever clock this SP was given.
+    await storeCall('record the request', () => putRequest(id, new Date(Date.now() + requestTtlMs)));
     const extra = relayState === undefined ? {} : { relayState };
     if (endpoint.binding === 'redirect') return Object.freeze({ id, expiresAt, url: redirectUrl(endpoint.url, 'SAMLRequest', xml, relayState, signing), ...extra });
     return Object.freeze({ id, expiresAt, form: postForm(endpoint.url, 'SAMLRequest', xml, relayState, signing), ...extra });
@@ -287,11 +289,14 @@ export function createServiceProvider(options: ServiceProviderOptions): ServiceP
       }
       return Object.freeze({ identity, relayState });
     }
-    if (!(await storeCall('consume the request', () => requests.consume(answered)))) {
-      const issuedAt = issuedAtOf(answered);
-      if (issuedAt !== undefined && t >= issuedAt + requestTtlMs) {
-        throw spError('REQUEST_EXPIRED', `The response answers our request ${quote(answered)} from ${new Date(issuedAt).toISOString()}, which expired after requestTtlSeconds (${requestTtlMs / 1000} s). Sign in again.`, { requestId: answered });
-      }
+    const consumed = await storeCall('consume the request', () => requests.consume(answered));
+    // The TTL is enforced on this SP's clock too (the store only knows its own): an ID we made carries
+    // its issue instant.
+    const issuedAt = issuedAtOf(answered);
+    if (issuedAt !== undefined && t >= issuedAt + requestTtlMs) {
+      throw spError('REQUEST_EXPIRED', `The response answers our request ${quote(answered)} from ${new Date(issuedAt).toISOString()}, which expired after requestTtlSeconds (${requestTtlMs / 1000} s). Sign in again.`, { requestId: answered });
+    }
+    if (!consumed) {
       throw spError('REQUEST_UNKNOWN', `The response answers request ${quote(answered)}, which this SP has no record of or which was already answered. Each login can be completed once; with several instances, share the request store.`, { requestId: answered });
     }
     return Object.freeze({ identity, relayState });

@@ -11,7 +11,7 @@
  * Every SDK error other than a failed condition, and every timeout, rejects with
  * REPLAY_STORE_UNAVAILABLE: a store that cannot answer never lets a message through.
  */
-import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DEFAULT_MIN_TTL_MS,
   REPLAY_PREFIX,
@@ -29,14 +29,15 @@ import {
   type SharedReplayStoreOptions,
   type SharedStoreOptions,
 } from './common.js';
-import type { ReplayStore, RequestIdStore, RequestStore } from './types.js';
+import type { ReplayStore, RequestIdStore, RequestStore, RevocableClaims, RevocationStore, RevocationTarget } from './types.js';
+import { SamlGuardError } from './core.js';
 
 export type { SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
-export type { ReplayStore, RequestIdStore, RequestStore } from './types.js';
+export type { ReplayStore, RequestIdStore, RequestStore, RevocationStore, RevocationTarget, RevocableClaims } from './types.js';
 
 /** The part of a `DynamoDBClient` the stores use. */
 export interface DynamoDbClientLike {
-  send(command: PutItemCommand | DeleteItemCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  send(command: PutItemCommand | DeleteItemCommand | GetItemCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
 /** Options of {@link createDynamoDbRequestIdStore}. */
@@ -195,3 +196,62 @@ export function createDynamoDbRequestStore(options: DynamoDbStoreOptions): Reque
 
 /** The earlier name of {@link createDynamoDbRequestStore}; the same store (it has `issue` as well as `put`). */
 export const createDynamoDbRequestIdStore = createDynamoDbRequestStore;
+
+const REVOCATION_STORE = 'DynamoDB revocation store';
+
+/**
+ * A {@link RevocationStore} over DynamoDB. `revoke` puts one item per target (`<prefix>sub:…`, `sid:…`,
+ * `jti:…`) with the revocation instant in `revokedAt` (epoch ms) and the expiry in the TTL attribute;
+ * `isRevoked` reads the token's items with strongly consistent reads, ignoring items past their expiry
+ * that TTL has not deleted yet. A failure rejects with REVOCATION_STORE_UNAVAILABLE. Default key prefix
+ * `samlguard:revoked:`.
+ *
+ * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
+ */
+export function createDynamoDbRevocationStore(options: DynamoDbStoreOptions): RevocationStore {
+  const t = tableOf(options, 'createDynamoDbRevocationStore', 'samlguard:revoked:');
+  const { keyPrefix, timeoutMs, now } = t.common;
+  const guarded = async <T>(what: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    try {
+      return await withDeadline(call, timeoutMs, REVOCATION_STORE, what);
+    } catch (cause) {
+      throw new SamlGuardError('REVOCATION_STORE_UNAVAILABLE', `${REVOCATION_STORE}: could not ${what}; refusing rather than accepting unchecked.`, { cause });
+    }
+  };
+  return Object.freeze({
+    async revoke(target: RevocationTarget, until: Date): Promise<void> {
+      const keys: string[] = [];
+      for (const kind of ['sub', 'sid', 'jti'] as const) {
+        const v = target?.[kind];
+        if (v === undefined) continue;
+        if (typeof v !== 'string' || v === '') throw invalid(`revoke: ${kind} must be a non-empty string.`);
+        keys.push(`${kind}:${v}`);
+      }
+      if (keys.length === 0) throw invalid('revoke: name at least one of sub, sid or jti.');
+      const at = clock(now, REVOCATION_STORE);
+      const expires = epochSeconds(expiryOf(until, REVOCATION_STORE));
+      await guarded('record the revocation', async (abortSignal) => {
+        for (const k of keys) {
+          await t.client.send(new PutItemCommand({ TableName: t.tableName, Item: { [t.names['#k']]: { S: keyPrefix + k }, [t.names['#ttl']]: { N: expires }, revokedAt: { N: String(at) } } }), { abortSignal });
+        }
+      });
+    },
+    async isRevoked(claims: RevocableClaims): Promise<boolean> {
+      const keys = [`jti:${claims.jti}`, `sub:${claims.sub}`, ...(claims.sid !== undefined ? [`sid:${claims.sid}`] : [])];
+      const nowS = Number(currentSecond(clock(now, REVOCATION_STORE)));
+      const items = await guarded('read revocations', (abortSignal) =>
+        Promise.all(keys.map((k) => t.client.send(new GetItemCommand({ TableName: t.tableName, Key: { [t.names['#k']]: { S: keyPrefix + k } }, ConsistentRead: true }), { abortSignal }) as Promise<{ Item?: Record<string, { N?: string }> }>)),
+      );
+      const issuedMs = claims.iat * 1000;
+      return items.some((r, i) => {
+        const item = r?.Item;
+        if (item === undefined) return false;
+        const expires = Number(item[t.names['#ttl']]?.N);
+        if (Number.isFinite(expires) && expires <= nowS) return false;
+        if (i === 0) return true;
+        const at = Number(item['revokedAt']?.N);
+        return !Number.isFinite(at) || issuedMs <= at; // an unreadable watermark fails closed
+      });
+    },
+  });
+}

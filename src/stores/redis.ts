@@ -24,10 +24,11 @@ import {
   type SharedReplayStoreOptions,
   type SharedStoreOptions,
 } from './common.js';
-import type { ReplayStore, RequestIdStore, RequestStore } from './types.js';
+import type { ReplayStore, RequestIdStore, RequestStore, RevocableClaims, RevocationStore, RevocationTarget } from './types.js';
+import { SamlGuardError } from './core.js';
 
 export type { SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
-export type { ReplayStore, RequestIdStore, RequestStore } from './types.js';
+export type { ReplayStore, RequestIdStore, RequestStore, RevocationStore, RevocationTarget, RevocableClaims } from './types.js';
 
 /**
  * SET options as node-redis takes them. The store passes both spellings: `expiration`/`condition` (v5+)
@@ -49,6 +50,8 @@ export interface NodeRedisClientLike {
   set(key: string, value: string, options: NodeRedisSetOptions): Promise<unknown>;
   getDel(key: string): Promise<unknown>;
   del(key: string): Promise<unknown>;
+  /** Used by the revocation store only. */
+  get?(key: string): Promise<unknown>;
 }
 
 /** The part of an ioredis `Redis` or `Cluster` the stores use. Recognised by its lower-case `getdel`. */
@@ -57,6 +60,8 @@ export interface IoredisClientLike {
   set(key: string, value: string, pxToken: 'PX', milliseconds: number): Promise<unknown>;
   getdel(key: string): Promise<unknown>;
   del(key: string): Promise<unknown>;
+  /** Used by the revocation store only. */
+  get?(key: string): Promise<unknown>;
 }
 
 /** A connected node-redis or ioredis client. */
@@ -221,3 +226,67 @@ export function createRedisRequestStore(options: RedisStoreOptions): RequestStor
 
 /** The earlier name of {@link createRedisRequestStore}; the same store (it has `issue` as well as `put`). */
 export const createRedisRequestIdStore = createRedisRequestStore;
+
+const REVOCATION_STORE = 'Redis revocation store';
+
+/**
+ * A {@link RevocationStore} over Redis. `revoke` writes one key per target (`<prefix>sub:…`, `sid:…`,
+ * `jti:…`) holding the revocation instant, with `SET … PX <ttl>` until `until`; `isRevoked` reads the
+ * token's three keys. A failure (or the deadline) rejects with REVOCATION_STORE_UNAVAILABLE, so the
+ * token is refused. Default key prefix `samlguard:revoked:`.
+ *
+ * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
+ */
+export function createRedisRevocationStore(options: RedisStoreOptions): RevocationStore {
+  const { commands, common, o } = settings(options, 'createRedisRevocationStore', 'samlguard:revoked:');
+  const client = o.client as { get?: (key: string) => Promise<unknown>; set: (...args: unknown[]) => Promise<unknown> };
+  if (typeof client.get !== 'function') throw invalid('client must be a connected node-redis or ioredis client (it has no get).');
+  const nodeRedis = typeof (o.client as { getDel?: unknown }).getDel === 'function';
+  const { keyPrefix, timeoutMs, now } = common;
+  const unavailableRevocation = (what: string, cause?: unknown) => new SamlGuardError('REVOCATION_STORE_UNAVAILABLE', `${REVOCATION_STORE}: could not ${what}; refusing rather than accepting unchecked.`, { cause });
+  const guarded = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await withDeadline(call, timeoutMs, REVOCATION_STORE, what);
+    } catch (cause) {
+      throw unavailableRevocation(what, cause);
+    }
+  };
+  void commands;
+  return Object.freeze({
+    async revoke(target: RevocationTarget, until: Date): Promise<void> {
+      const keys = revocationKeysOf(target);
+      const at = clock(now, REVOCATION_STORE);
+      const ttlMs = Math.ceil(expiryOf(until, REVOCATION_STORE) - at);
+      if (ttlMs <= 0) return;
+      await guarded('record the revocation', async () => {
+        for (const k of keys) {
+          const reply = nodeRedis ? await client.set(keyPrefix + k, String(at), { expiration: { type: 'PX', value: ttlMs }, PX: ttlMs }) : await client.set(keyPrefix + k, String(at), 'PX', ttlMs);
+          if (!isOk(reply)) unexpected('record the revocation', reply);
+        }
+      });
+    },
+    async isRevoked(claims: RevocableClaims): Promise<boolean> {
+      const keys = [`jti:${claims.jti}`, `sub:${claims.sub}`, ...(claims.sid !== undefined ? [`sid:${claims.sid}`] : [])];
+      const replies = await guarded('read revocations', () => Promise.all(keys.map((k) => client.get!(keyPrefix + k))));
+      const issuedMs = claims.iat * 1000;
+      return replies.some((reply, i) => {
+        if (reply === null || reply === undefined) return false;
+        if (i === 0) return true; // a revoked jti
+        const at = Number(typeof reply === 'string' ? reply : Buffer.from(reply as Uint8Array).toString('latin1'));
+        return !Number.isFinite(at) || issuedMs <= at; // an unreadable watermark fails closed
+      });
+    },
+  });
+}
+
+function revocationKeysOf(target: RevocationTarget): string[] {
+  const out: string[] = [];
+  for (const kind of ['sub', 'sid', 'jti'] as const) {
+    const v = target?.[kind];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v === '') throw invalid(`revoke: ${kind} must be a non-empty string.`);
+    out.push(`${kind}:${v}`);
+  }
+  if (out.length === 0) throw invalid('revoke: name at least one of sub, sid or jti.');
+  return out;
+}

@@ -90,6 +90,33 @@ describe.runIf(built || process.env.CI)('built package', () => {
     }
   });
 
+  it("exports the token API from 'samlguard/token' in ESM and CJS, sharing the core's classes; jose loads only on first use", async () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { import: { types: string; default: string }; require: { types: string; default: string } }> };
+    const entry = pkg.exports['./token']!;
+    for (const file of [entry.import.types, entry.import.default, entry.require.types, entry.require.default]) expect(existsSync(`${root}${file}`), file).toBe(true);
+    const require = createRequire(import.meta.url);
+    const variants = [
+      [await import(`${root}dist/index.js`), await import(`${root}dist/token.js`)],
+      [require(`${root}dist/index.cjs`), require(`${root}dist/token.cjs`)],
+    ] as Array<[Record<string, unknown>, Record<string, unknown>]>;
+    for (const [core, token] of variants) {
+      expect(token.createTokenIssuer).toBe(core.createTokenIssuer);
+      let caught: unknown;
+      try {
+        (token.createTokenVerifier as (o: unknown) => unknown)({});
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(core.SamlGuardError as new () => Error);
+    }
+    // No static import of jose in the core bundles: SAML-only users pay nothing for it at cold start.
+    for (const file of ['dist/index.js', 'dist/index.cjs']) {
+      const bundle = readFileSync(`${root}${file}`, 'utf8');
+      expect(bundle, file).not.toMatch(/from ["']jose["']|require\(["']jose["']\)/);
+      expect(bundle, file).toContain("import('jose')");
+    }
+  });
+
   it("exports createSamlAuthorizer from 'samlguard/apigateway' in ESM and CJS, sharing the core's classes", async () => {
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { import: { types: string; default: string }; require: { types: string; default: string } }> };
     const entry = pkg.exports['./apigateway']!;
@@ -108,7 +135,7 @@ describe.runIf(built || process.env.CI)('built package', () => {
       [require(`${root}dist/index.cjs`), require(`${root}dist/apigateway.cjs`)],
     ] as Array<[Record<string, unknown>, Record<string, unknown>]>;
     for (const [core, apigateway] of variants) {
-      expect(Object.keys(apigateway).filter((k) => k !== '__esModule')).toEqual(['createSamlAuthorizer']);
+      expect(Object.keys(apigateway).filter((k) => k !== '__esModule').sort()).toEqual(['SAML2_BEARER_GRANT', 'createAcsHandler', 'createSamlAuthorizer', 'createTokenHandler']);
       const createSamlAuthorizer = apigateway.createSamlAuthorizer as (o: unknown) => (e: unknown) => Promise<unknown>;
       const createVerifier = core.createVerifier as (o: unknown) => unknown;
       // A configuration error from the adapter is the core's class, so `instanceof SamlGuardError` holds.

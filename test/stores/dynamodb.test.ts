@@ -3,7 +3,8 @@
 // "expired item still present" cases are real here.
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbReplayStore, createDynamoDbRequestIdStore, type DynamoDbClientLike } from '../../src/stores/dynamodb.js';
+import { createDynamoDbReplayStore, createDynamoDbRequestIdStore, createDynamoDbRequestStore, createDynamoDbRevocationStore, type DynamoDbClientLike } from '../../src/stores/dynamodb.js';
+import { requestStoreContract, revocationStoreContract } from './contracts.js';
 import { rejection, startDynalite, thrown, uniqueId } from './servers.js';
 
 // The SDK warns once per process that its 2027+ releases need Node 22; the pinned release runs on Node 20.
@@ -89,6 +90,11 @@ describe('DynamoDB stores against dynalite', () => {
   afterAll(async () => {
     client?.destroy();
     await server?.stop();
+  });
+
+  describe('shared store contracts', () => {
+    requestStoreContract(() => createDynamoDbRequestStore({ client, tableName: TABLE, keyPrefix: 'contract:request:' }));
+    revocationStoreContract(() => createDynamoDbRevocationStore({ client, tableName: TABLE, keyPrefix: 'contract:revoked:' }));
   });
 
   async function item(key: string, table = TABLE, keyAttribute = 'pk'): Promise<Record<string, { S?: string; N?: string }> | undefined> {

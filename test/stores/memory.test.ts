@@ -1,6 +1,7 @@
 // The in-memory stores: the per-process defaults. Expiry runs on an injected clock, so no test waits.
 import { describe, expect, it } from 'vitest';
-import { MemoryReplayStore, createMemoryReplayStore, createMemoryRequestIdStore } from '../../src/stores/memory.js';
+import { MemoryReplayStore, createMemoryReplayStore, createMemoryRequestIdStore, createMemoryRequestStore, createMemoryRevocationStore } from '../../src/stores/memory.js';
+import { requestStoreContract, revocationStoreContract } from './contracts.js';
 import { rejection, thrown } from './servers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -86,5 +87,18 @@ describe('MemoryRequestIdStore', () => {
     await store.issue('req-1', new Date(T0 + 60_000));
     await rejection(store.issue('req-2', new Date(T0 + 60_000)), 'REPLAY_STORE_UNAVAILABLE');
     expect(await store.consume('req-1')).toBe(true);
+  });
+});
+
+describe('the memory stores pass the shared store contracts', () => {
+  requestStoreContract(() => createMemoryRequestStore());
+  revocationStoreContract(() => createMemoryRevocationStore());
+
+  it('a full revocation store refuses a new revocation rather than forgetting a live one', async () => {
+    const store = createMemoryRevocationStore({ maxEntries: 2 });
+    await store.revoke({ jti: 'a' }, new Date(Date.now() + 60_000));
+    await store.revoke({ jti: 'b' }, new Date(Date.now() + 60_000));
+    await expect(store.revoke({ jti: 'c' }, new Date(Date.now() + 60_000))).rejects.toMatchObject({ code: 'REVOCATION_STORE_UNAVAILABLE' });
+    expect(await store.isRevoked({ sub: 'x', jti: 'a', iat: 0 })).toBe(true);
   });
 });

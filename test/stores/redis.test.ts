@@ -5,7 +5,8 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisReplayStore, createRedisRequestIdStore, type RedisClientLike } from '../../src/stores/redis.js';
+import { createRedisReplayStore, createRedisRequestIdStore, createRedisRequestStore, createRedisRevocationStore, type RedisClientLike } from '../../src/stores/redis.js';
+import { requestStoreContract, revocationStoreContract } from './contracts.js';
 import { hasRedisServer, rejection, sleep, startRedisServer, thrown, uniqueId, type RedisServer } from './servers.js';
 
 const envUrl = process.env.REDIS_URL;
@@ -166,6 +167,11 @@ describe.runIf(available || process.env.CI)('Redis stores against redis-server',
     afterAll(async () => {
       await conn?.close();
     });
+    describe('shared store contracts', () => {
+      requestStoreContract(() => createRedisRequestStore({ client: conn.client, keyPrefix: `contract:${lib}:request:` }));
+      revocationStoreContract(() => createRedisRevocationStore({ client: conn.client, keyPrefix: `contract:${lib}:revoked:` }));
+    });
+
 
     it('replay: first consume true, second false', async () => {
       const store = createRedisReplayStore({ client: conn.client });

@@ -89,7 +89,10 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       // Single use (RFC 7522 §3 item 8), remembered until the assertion expires.
       let first: boolean;
       try {
-        first = await replayStore.consume(`rfc7522:${identity.issuer.length}:${identity.issuer}:${identity.id}`, identity.expiresAt);
+        // Kept on the store's own clock for the assertion's whole lifetime (plus skew): an upper bound on
+        // how long it could still verify, whatever clock the verifier was given.
+        const lifetimeMs = Math.max(0, identity.expiresAt.getTime() - identity.issueInstant.getTime());
+        first = await replayStore.consume(`rfc7522:${identity.issuer.length}:${identity.issuer}:${identity.id}`, new Date(Date.now() + lifetimeMs + 60_000));
       } catch (cause) {
         throw new SamlGuardError('REPLAY_STORE_UNAVAILABLE', 'The replay store failed.', { cause });
       }
