@@ -8,8 +8,10 @@
 import { idpMetadata } from '../fixtures/metadata.js';
 import { loadKeyPair } from '../fixtures/index.js';
 import { ISSUED_AT, signedResponse, TEST_ACS, TEST_IDP, TEST_SP, VALID_NOW } from '../fixtures/saml.js';
-import { createSamlAuthorizer, type AuthorizerDecision, type SamlAuthorizerEvent } from '../src/adapters/apigateway/index.js';
-import { createVerifier, type RoleRule } from '../src/index.js';
+import { createAcsHandler, createSamlAuthorizer, createTokenHandler, SAML2_BEARER_GRANT, type AuthorizerDecision, type SamlAuthorizerEvent } from '../src/adapters/apigateway/index.js';
+import { buildAssertion } from '../fixtures/saml.js';
+import { signXml } from '../fixtures/signer.js';
+import { createServiceProvider, createTokenIssuer, createTokenVerifier, createVerifier, type RoleRule } from '../src/index.js';
 
 const API = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5';
 let failures = 0;
@@ -147,6 +149,59 @@ if (read.subject.nameId === 'alice@example.com.evil.com' && 'principalId' in via
 } else {
   expectThat(false, `comment injection truncated NameID to ${JSON.stringify(read.subject.nameId)}`);
 }
+
+// ---- Sign-in and short-lived access --------------------------------------------------------------------
+
+console.log('\n6. Sign-in (SP-initiated) and a short-lived token instead of the whole SAML Response');
+const sp = createServiceProvider({
+  entityId: TEST_SP,
+  acsUrl: TEST_ACS,
+  idp: { metadata }, // the IdP's sign-on URL comes from its metadata
+  signing: { privateKey: loadKeyPair('rsa2048-next').privateKeyPem, certificate: loadKeyPair('rsa2048-next').certificatePem },
+  now: VALID_NOW,
+});
+const tokenIssuer = createTokenIssuer({ issuer: 'https://api.samlguard.test', audience: 'https://api.samlguard.test/api', keys: [{ kid: 'demo-1', privateKey: loadKeyPair('ec-p256').privateKeyPem, alg: 'ES256' }], now: VALID_NOW });
+const signIn = createAcsHandler({ sp, tokens: tokenIssuer, roles: rules });
+const proxyEvent = (method: string, path: string, extra: Record<string, unknown> = {}) => ({ version: '2.0', rawPath: path, rawQueryString: '', headers: {}, requestContext: { http: { method, path } }, ...extra });
+
+const spMetadata = sp.metadata();
+console.log(`   GET /saml/metadata → ${spMetadata.length} bytes of SP metadata for the IdP admin:`);
+console.log(indent(spMetadata.replace(/<ds:X509Certificate>[^<]+</g, '<ds:X509Certificate>…<').replace(/></g, '>\n<').split('\n').slice(1, 5).join('\n')) + '\n      …');
+const login = await signIn(proxyEvent('GET', '/saml/login', { rawQueryString: 'RelayState=%2Forders' }));
+const location = login.headers['Location'] ?? '';
+console.log(`   GET /saml/login?RelayState=/orders → ${login.statusCode} ${location.slice(0, 96)}…`);
+expectThat(login.statusCode === 303 && location.startsWith('https://idp.samlguard.test/sso?SAMLRequest=') && location.includes('&Signature='), 'the login redirects to the IdP with a signed AuthnRequest');
+const requestId = /ID="([^"]+)"/.exec((await import('node:zlib')).inflateRawSync(Buffer.from(decodeURIComponent(new URL(location).searchParams.get('SAMLRequest') ? location.split('SAMLRequest=')[1]!.split('&')[0]! : ''), 'base64')).toString())?.[1] ?? '';
+
+// The IdP authenticates alice and POSTs its answer to our ACS (here: the demo IdP signs it).
+const answer = Buffer.from(signedResponse({ inResponseTo: requestId, assertionId: '_demo-sso-1', attributes: { groups: ['engineering', 'team-payments'] } }, { sign: 'both' })).toString('base64');
+const acs = await signIn(proxyEvent('POST', '/saml/acs', { body: new URLSearchParams({ SAMLResponse: answer, RelayState: '/orders' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+const cookie = acs.cookies?.[0] ?? '';
+const sessionToken = /^samlguard_session=([^;]+)/.exec(cookie)?.[1] ?? '';
+console.log(`   POST /saml/acs (SAMLResponse answering ${requestId.slice(0, 18)}…) → ${acs.statusCode} Location ${acs.headers['Location']}`);
+console.log(`       Set-Cookie: samlguard_session=<${sessionToken.length}-char ES256 token>${cookie.slice(cookie.indexOf(';'))}`);
+expectThat(acs.statusCode === 303 && acs.headers['Location'] === '/orders' && sessionToken.split('.').length === 3, 'the ACS sets a session token and returns to the RelayState');
+const replay = await signIn(proxyEvent('POST', '/saml/acs', { body: new URLSearchParams({ SAMLResponse: answer }).toString(), headers: { accept: 'application/json' } }));
+console.log(`   the same SAMLResponse posted again → ${replay.statusCode} ${JSON.parse(replay.body).error}`);
+expectThat(replay.statusCode === 401 && JSON.parse(replay.body).error === 'REPLAYED', 'a replayed response is refused');
+
+const tokens = createTokenVerifier({ issuer: 'https://api.samlguard.test', audience: 'https://api.samlguard.test/api', jwks: tokenIssuer.jwks(), now: VALID_NOW });
+const bearerAuthorizer = createSamlAuthorizer({ verifier, tokens, roles: rules, routes, now: VALID_NOW });
+const viaToken = await bearerAuthorizer({ type: 'TOKEN', authorizationToken: `Bearer ${sessionToken}`, methodArn: `${API}/prod/GET/orders/42` });
+console.log(`   "Authorization: Bearer <${sessionToken.length} chars>" (instead of ${alice.length} chars of SAML), GET /orders/42 → ${'policyDocument' in viaToken ? viaToken.policyDocument.Statement[0]!.Effect : '?'}, roles ${viaToken.context.roles}, credential ${viaToken.context.credential}`);
+expectThat('policyDocument' in viaToken && viaToken.policyDocument.Statement[0]!.Effect === 'Allow' && viaToken.context.credential === 'Bearer', 'the session token is accepted by the authorizer');
+
+// RFC 7522: an API client exchanges a signed assertion for a token at the token endpoint.
+const TOKEN_URL = 'https://api.samlguard.test/oauth2/token';
+const exchange = createTokenHandler({ verifier: createVerifier({ idp: { metadata }, audience: TOKEN_URL, recipient: TOKEN_URL, now: VALID_NOW }), tokenIssuer, roles: rules });
+const bare = signXml(buildAssertion({ assertionId: '_demo-7522', audience: TOKEN_URL, recipient: TOKEN_URL, attributes: { groups: ['engineering'] } }), { id: '_demo-7522', key: loadKeyPair('rsa2048').privateKey, certificate: loadKeyPair('rsa2048').certificatePem });
+const exchanged = await exchange(proxyEvent('POST', '/oauth2/token', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: SAML2_BEARER_GRANT, assertion: Buffer.from(bare).toString('base64url') }).toString() }));
+const grant = JSON.parse(exchanged.body) as { access_token?: string; token_type?: string; expires_in?: number };
+console.log(`   POST /oauth2/token grant_type=saml2-bearer → ${exchanged.statusCode} {"token_type":"${grant.token_type}","expires_in":${grant.expires_in},"access_token":"<${grant.access_token?.length ?? 0} chars>"}`);
+expectThat(exchanged.statusCode === 200 && grant.token_type === 'Bearer', 'the RFC 7522 exchange issues a token');
+const again = await exchange(proxyEvent('POST', '/oauth2/token', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: SAML2_BEARER_GRANT, assertion: Buffer.from(bare).toString('base64url') }).toString() }));
+console.log(`   the same assertion exchanged again → ${again.statusCode} ${JSON.parse(again.body).error}: ${JSON.parse(again.body).error_description.split(':')[0]}`);
+expectThat(again.statusCode === 400 && JSON.parse(again.body).error === 'invalid_grant', 'an assertion is exchanged once');
 
 console.log(failures === 0 ? '\nAll outcomes as expected.' : `\n${failures} unexpected outcome(s).`);
 if (failures > 0) process.exitCode = 1;

@@ -126,7 +126,8 @@ export function createAcsHandler(options: AcsHandlerOptions): AcsHandler {
     if (!Array.isArray(mapped) || !mapped.every(isRoleName)) throw new Error('The role mapper returned something other than an array of role names.');
     if (mapped.length === 0) throw new SamlGuardError('NO_ROLE', 'No role rule matched this identity.');
     const issued = await tokens.issue(identity, { roles: mapped });
-    const maxAge = Math.max(0, Math.floor((issued.expiresAt.getTime() - Date.now()) / 1000));
+    // On the issuer's clock, like the token itself.
+    const maxAge = Math.max(0, issued.claims.exp - issued.claims.iat);
     const cookie = `${cookieName}=${issued.token}; Max-Age=${maxAge}${cookieAttrs}`;
     if (wantsJson(req)) {
       return {

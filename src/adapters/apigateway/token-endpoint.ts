@@ -101,7 +101,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       if (!Array.isArray(mapped) || !mapped.every(isRoleName)) throw new Error('The role mapper returned something other than an array of role names.');
       if (mapped.length === 0) throw new SamlGuardError('NO_ROLE', 'No role rule matched this identity.');
       const issued = await tokenIssuer.issue(identity, { roles: mapped });
-      const expiresIn = Math.max(0, issued.claims.exp - Math.floor(Date.now() / 1000));
+      const expiresIn = Math.max(0, issued.claims.exp - issued.claims.iat);
       return { status: 200, headers: { 'Content-Type': 'application/json', ...NO_STORE }, body: JSON.stringify({ access_token: issued.token, token_type: 'Bearer', expires_in: expiresIn }) };
     } catch (err) {
       if (!isSamlGuardError(err)) throw err;

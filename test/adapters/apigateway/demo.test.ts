@@ -12,6 +12,7 @@ describe('npm run demo', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('All outcomes as expected.');
     expect(run.stdout).not.toContain('✘');
-    for (const code of ['DIGEST_MISMATCH', 'EXPIRED', 'KEY_NOT_TRUSTED', 'NO_ROLE', 'ROUTE_NOT_PERMITTED']) expect(run.stdout).toContain(code);
+    for (const code of ['DIGEST_MISMATCH', 'EXPIRED', 'KEY_NOT_TRUSTED', 'NO_ROLE', 'ROUTE_NOT_PERMITTED', 'REPLAYED', 'invalid_grant']) expect(run.stdout).toContain(code);
+    expect(run.stdout).toContain('credential Bearer');
   });
 });
