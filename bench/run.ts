@@ -28,6 +28,7 @@ import { installedFootprint, projectFootprint } from './lib/footprint.js';
 import { isWide, measureGroup, median, quantile, ratioOf, tinybenchVersion, type HarnessOptions, type Ratio, type TaskSpec } from './lib/harness.js';
 import { childInput, EXPECTED_NAME_ID, makeInputs, SIZE_LABEL, VARIANT_LABEL, type BenchInput } from './lib/inputs.js';
 import { summarizeProfile } from './lib/profile.js';
+import { benchBearer } from './lib/bearer.js';
 import { encryptElement } from '../fixtures/encrypt.js';
 import { loadKeyPair } from '../fixtures/index.js';
 import { renderMarkdown, type ColdResult, type InputTiming, type FloodResult, type MemoryResult, type Results, type RowResult, type Target } from './lib/report.js';
@@ -504,7 +505,11 @@ const encryptedSection = await (async (): Promise<{ markdown: string; json: Reco
 })();
 (results as unknown as Record<string, unknown>)['encrypted'] = encryptedSection.json;
 
-const markdown = `${renderMarkdown(results)}\n\n${encryptedSection.markdown}`;
+log('Bearer tokens');
+const bearerSection = await benchBearer({ base64: COLD_INPUT.base64, options: samlguardOptions(COLD_INPUT) as samlguard.VerifyOptions }, HARNESS);
+(results as unknown as Record<string, unknown>)['bearer'] = bearerSection.json;
+
+const markdown = `${renderMarkdown(results)}\n\n${encryptedSection.markdown}\n\n${bearerSection.markdown}`;
 const outDir = path.join(BENCH, 'results');
 mkdirSync(outDir, { recursive: true });
 const base = quick ? 'quick' : 'latest';

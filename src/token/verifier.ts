@@ -70,6 +70,9 @@ function tokenError(code: ErrorCode, message: string, details?: Record<string, u
 interface PublicKeyEntry {
   alg: TokenAlgorithm;
   key: KeyObject;
+  jwk: JsonWebKey;
+  /** The key imported for WebCrypto once, on first use (jose would otherwise convert it on every call). */
+  crypto?: Promise<CryptoKey>;
 }
 
 /** Create a token verifier once, outside the handler. */
@@ -100,7 +103,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (keys.has(jwk.kid)) throw invalid(`${where}: kid ${quote(jwk.kid)} appears twice.`);
     const key = importPublicJwk(jwk, where);
     checkKeyForAlgorithm(key, jwk.alg, where);
-    if (allowed.has(jwk.alg)) keys.set(jwk.kid, { alg: jwk.alg, key });
+    if (allowed.has(jwk.alg)) keys.set(jwk.kid, { alg: jwk.alg, key, jwk: { ...jwk } });
   });
   if (keys.size === 0) throw invalid('createTokenVerifier: no key of the JWK Set uses an allowed algorithm.');
   const skewSeconds = optionalSeconds(options.clockSkewSeconds, 'createTokenVerifier: clockSkewSeconds', 60)!;
@@ -156,7 +159,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (entry.alg !== header.alg) throw tokenError('ALGORITHM_NOT_ALLOWED', `Key ${quote(header.kid)} is an ${entry.alg} key; the token claims ${header.alg}.`, { alg: header.alg });
     let claims: TokenClaims;
     try {
-      const result = await jose.jwtVerify(token, entry.key, {
+      entry.crypto ??= jose.importJWK(entry.jwk as import('jose').JWK, entry.alg) as Promise<CryptoKey>;
+      const result = await jose.jwtVerify(token, await entry.crypto, {
         algorithms: [entry.alg],
         issuer,
         audience: audiences,
