@@ -29,6 +29,7 @@ import { isWide, measureGroup, median, quantile, ratioOf, tinybenchVersion, type
 import { childInput, EXPECTED_NAME_ID, makeInputs, SIZE_LABEL, VARIANT_LABEL, type BenchInput } from './lib/inputs.js';
 import { summarizeProfile } from './lib/profile.js';
 import { benchBearer } from './lib/bearer.js';
+import { benchTelemetry } from './lib/telemetry.js';
 import { encryptElement } from '../fixtures/encrypt.js';
 import { loadKeyPair } from '../fixtures/index.js';
 import { renderMarkdown, type ColdResult, type InputTiming, type FloodResult, type MemoryResult, type Results, type RowResult, type Target } from './lib/report.js';
@@ -509,7 +510,11 @@ log('Bearer tokens');
 const bearerSection = await benchBearer({ base64: COLD_INPUT.base64, options: samlguardOptions(COLD_INPUT) as samlguard.VerifyOptions }, HARNESS);
 (results as unknown as Record<string, unknown>)['bearer'] = bearerSection.json;
 
-const markdown = `${renderMarkdown(results)}\n\n${encryptedSection.markdown}\n\n${bearerSection.markdown}`;
+log('telemetry overhead');
+const telemetrySection = await benchTelemetry({ base64: COLD_INPUT.base64, options: samlguardOptions(COLD_INPUT) as samlguard.VerifyOptions }, HARNESS);
+(results as unknown as Record<string, unknown>)['telemetry'] = telemetrySection.json;
+
+const markdown = `${renderMarkdown(results)}\n\n${encryptedSection.markdown}\n\n${bearerSection.markdown}\n\n${telemetrySection.markdown}`;
 const outDir = path.join(BENCH, 'results');
 mkdirSync(outDir, { recursive: true });
 const base = quick ? 'quick' : 'latest';

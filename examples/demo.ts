@@ -11,7 +11,7 @@ import { ISSUED_AT, signedResponse, TEST_ACS, TEST_IDP, TEST_SP, VALID_NOW } fro
 import { createAcsHandler, createSamlAuthorizer, createTokenHandler, SAML2_BEARER_GRANT, type AuthorizerDecision, type SamlAuthorizerEvent } from '../src/adapters/apigateway/index.js';
 import { buildAssertion } from '../fixtures/saml.js';
 import { signXml } from '../fixtures/signer.js';
-import { createServiceProvider, createTokenIssuer, createTokenVerifier, createVerifier, type RoleRule } from '../src/index.js';
+import { auditLog, createServiceProvider, createTokenIssuer, createTokenVerifier, createVerifier, type RoleRule } from '../src/index.js';
 
 const API = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5';
 let failures = 0;
@@ -42,12 +42,17 @@ const rules: RoleRule[] = [
 ];
 const routes = { developer: ['GET /orders/*', 'POST /orders'], 'team-payments': ['ANY /payments/*'] };
 const decisions: AuthorizerDecision[] = [];
+// The audit line samlguard/telemetry writes for every decision (to stdout, i.e. CloudWatch Logs, in Lambda).
+const audit = auditLog({ nameId: 'plain', write: (line) => console.log(`       audit ${line}`) });
 const handler = createSamlAuthorizer({
   verifier,
   roles: rules,
   routes,
   now: VALID_NOW, // the fixtures are issued at a fixed instant; a real authorizer uses the system clock
-  onDecision: (d) => void decisions.push(d), // a real one writes a JSON line to the logs
+  onDecision: (d) => {
+    decisions.push(d);
+    audit(d);
+  },
 });
 
 console.log('\n2. Authorizer');
@@ -186,7 +191,7 @@ console.log(`   the same SAMLResponse posted again → ${replay.statusCode} ${JS
 expectThat(replay.statusCode === 401 && JSON.parse(replay.body).error === 'REPLAYED', 'a replayed response is refused');
 
 const tokens = createTokenVerifier({ issuer: 'https://api.samlguard.test', audience: 'https://api.samlguard.test/api', jwks: tokenIssuer.jwks(), now: VALID_NOW });
-const bearerAuthorizer = createSamlAuthorizer({ verifier, tokens, roles: rules, routes, now: VALID_NOW });
+const bearerAuthorizer = createSamlAuthorizer({ verifier, tokens, roles: rules, routes, now: VALID_NOW, onDecision: audit });
 const viaToken = await bearerAuthorizer({ type: 'TOKEN', authorizationToken: `Bearer ${sessionToken}`, methodArn: `${API}/prod/GET/orders/42` });
 console.log(`   "Authorization: Bearer <${sessionToken.length} chars>" (instead of ${alice.length} chars of SAML), GET /orders/42 → ${'policyDocument' in viaToken ? viaToken.policyDocument.Statement[0]!.Effect : '?'}, roles ${viaToken.context.roles}, credential ${viaToken.context.credential}`);
 expectThat('policyDocument' in viaToken && viaToken.policyDocument.Statement[0]!.Effect === 'Allow' && viaToken.context.credential === 'Bearer', 'the session token is accepted by the authorizer');

@@ -1,5 +1,5 @@
 export { verifyAssertion } from './verify.js';
-export { createVerifier, type Verifier } from './verifier.js';
+export { createVerifier, isCacheHit, type Verifier } from './verifier.js';
 export { SamlGuardError, isSamlGuardError, ERROR_CODES, type ErrorCode, type SamlGuardErrorOptions } from './errors.js';
 export type {
   VerifyOptions,
@@ -82,3 +82,4 @@ export {
   type AwsRole,
   type EntraGroups,
 } from './roles/index.js';
+export { auditLog, auditRecord, withEmf, otelTracer, SPAN_STATUS_ERROR, type AuditLogOptions, type AuditRecord, type DecisionLike, type SpanLike, type TracerLike } from './telemetry/index.js';

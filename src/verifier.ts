@@ -126,6 +126,14 @@ function freezeClaims(r: VerifiedAssertion): VerifiedAssertion {
   return r;
 }
 
+// Results served from the verified-assertion cache, for telemetry (a WeakSet: nothing is kept alive).
+const servedFromCache = new WeakSet<VerifiedAssertion>();
+
+/** Whether `identity` was served from the verifier's cache rather than verified afresh (for logs and traces). */
+export function isCacheHit(identity: VerifiedAssertion): boolean {
+  return servedFromCache.has(identity);
+}
+
 /** Each caller gets its own top-level object and Date instances (Dates cannot be frozen). */
 function copyResult(r: VerifiedAssertion): VerifiedAssertion {
   const out: VerifiedAssertion = { ...r, issueInstant: new Date(r.issueInstant.getTime()), expiresAt: new Date(r.expiresAt.getTime()) };
@@ -353,12 +361,16 @@ export function createVerifier(options: VerifyOptions): Verifier {
     const current = trust.current(now);
     let cacheKey: string | undefined;
     let result: VerifiedAssertion | undefined;
+    let fromCache = false;
     if (cache !== undefined) {
       // The expected request ID is part of the key: a result checked against one is no answer for
       // another. So is the trust generation: after a key rotation, nothing verified before is served.
       cacheKey = `${inputDigest(input)}\n${current.generation}\n${inResponseTo ?? ''}`;
       const hit = cache.get(cacheKey);
-      if (hit !== undefined && stillValid(hit, now)) result = hit;
+      if (hit !== undefined && stillValid(hit, now)) {
+        result = hit;
+        fromCache = true;
+      }
       else if (hit !== undefined) cache.delete(cacheKey);
     }
     if (result === undefined) {
@@ -366,7 +378,9 @@ export function createVerifier(options: VerifyOptions): Verifier {
       if (cacheKey !== undefined && !result.oneTimeUse) cache!.set(cacheKey, result);
     }
     const mustRecord = replayMode === 'every-assertion' || result.oneTimeUse;
-    return { result: copyResult(result), now, replayKey: mustRecord ? replayKeyOf(result) : undefined };
+    const copy = copyResult(result);
+    if (fromCache) servedFromCache.add(copy);
+    return { result: copy, now, replayKey: mustRecord ? replayKeyOf(result) : undefined };
   }
 
   /** How long a store must remember an ID, on the store's own (wall) clock: the remaining lifetime plus skew. */

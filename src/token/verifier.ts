@@ -5,6 +5,7 @@
  * revocation store.
  */
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { CryptoKey } from 'jose';
 import { SamlGuardError, quote, type ErrorCode } from '../errors.js';
 import { checkClock, invalid, nonEmptyString, optionalSeconds, readClock } from '../config/values.js';
 import type { RevocationStore } from '../stores/types.js';

@@ -109,10 +109,18 @@ describe.runIf(built || process.env.CI)('built package', () => {
       }
       expect(caught).toBeInstanceOf(core.SamlGuardError as new () => Error);
     }
-    // No static import of jose in the core bundles: SAML-only users pay nothing for it at cold start.
+    // samlguard/telemetry the same way: the core's functions, not copies.
+    for (const [core, telemetry] of [
+      [await import(`${root}dist/index.js`), await import(`${root}dist/telemetry.js`)],
+      [require(`${root}dist/index.cjs`), require(`${root}dist/telemetry.cjs`)],
+    ] as Array<[Record<string, unknown>, Record<string, unknown>]>) {
+      expect(telemetry.auditLog).toBe(core.auditLog);
+      expect(telemetry.otelTracer).toBe(core.otelTracer);
+    }
+    // No static import of jose or @opentelemetry/api in the core bundles: nothing loads until used.
     for (const file of ['dist/index.js', 'dist/index.cjs']) {
       const bundle = readFileSync(`${root}${file}`, 'utf8');
-      expect(bundle, file).not.toMatch(/from ["']jose["']|require\(["']jose["']\)/);
+      expect(bundle, file).not.toMatch(/from ["']jose["']|require\(["']jose["']\)|from ["']@opentelemetry\/api["']|require\(["']@opentelemetry\/api["']\)/);
       expect(bundle, file).toContain("import('jose')");
     }
   });

@@ -10,7 +10,8 @@ import type { RoleMapper, RoleRule } from '../../roles/mapper.js';
 import type { Clock, VerifiedAssertion } from '../../types.js';
 import type { Verifier } from '../../verifier.js';
 import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
-import { cacheUntil, createRoleMapper, isRoleName, isSamlGuardError, SamlGuardError } from './core.js';
+import { cacheUntil, createRoleMapper, isCacheHit, isRoleName, isSamlGuardError, SamlGuardError, SPAN_STATUS_ERROR } from './core.js';
+import type { SpanLike, TracerLike } from '../../telemetry/tracing.js';
 import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type Credential, type CredentialSource } from './credential.js';
 import { compileRoute, parseApiArn, policyDocument, resourceMatches, wholeStage } from './policy.js';
 
@@ -60,6 +61,12 @@ interface DecisionBase {
   resource: string;
   /** API Gateway's request ID, when the event carries one (TOKEN events do not). */
   requestId?: string;
+  /** The caller's IP address, when the event carries it (REQUEST and HTTP API events). */
+  sourceIp?: string;
+  /** Time spent verifying the credential, ms (when one was read). */
+  latencyMs?: number;
+  /** Whether a SAML identity came from the verifier's cache. */
+  cacheHit?: boolean;
 }
 
 /** Access granted: the response allows `resource`. */
@@ -142,9 +149,15 @@ export interface SamlAuthorizerOptions {
    * allow makes the handler fail (500) rather than allow an unaudited request.
    */
   onDecision?: ((decision: AuthorizerDecision) => void | Promise<void>) | null;
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer(…)`, or `await otelTracer()` from samlguard/telemetry): each
+   * call gets a `samlguard.authorize` span under the active context, with a `samlguard.verify` child.
+   * Without it, nothing is traced and nothing extra runs.
+   */
+  tracer?: TracerLike | null;
 }
 
-const OPTION_KEYS = new Set(['verifier', 'tokens', 'bearerScheme', 'roles', 'routes', 'header', 'cookie', 'scheme', 'httpApiResponse', 'now', 'onDecision']);
+const OPTION_KEYS = new Set(['verifier', 'tokens', 'bearerScheme', 'roles', 'routes', 'header', 'cookie', 'scheme', 'httpApiResponse', 'now', 'onDecision', 'tracer']);
 // RFC 9110 token characters: header names, auth schemes, cookie names.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -194,8 +207,19 @@ function compileRoutes(value: unknown): ReadonlyMap<string, readonly string[]> |
   return out;
 }
 
+/** What one call decided, for its authorize span. */
+interface CallRecord {
+  decision?: AuthorizerDecision;
+}
+
 function isToken(identity: VerifiedAssertion | VerifiedToken): identity is VerifiedToken {
   return (identity as VerifiedToken).kind === 'bearer';
+}
+
+function sourceIpOf(event: { requestContext?: unknown }): string | undefined {
+  const ctx = event.requestContext as { identity?: { sourceIp?: unknown }; http?: { sourceIp?: unknown } } | null | undefined;
+  const ip = ctx?.http?.sourceIp ?? ctx?.identity?.sourceIp;
+  return typeof ip === 'string' ? ip : undefined;
 }
 
 function requestIdOf(event: { requestContext?: unknown }): string | undefined {
@@ -253,9 +277,12 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
   const clock = compileClock(options.now);
   const onDecision = options.onDecision ?? undefined;
   if (onDecision !== undefined && typeof onDecision !== 'function') throw invalid('onDecision must be a function.');
+  const tracer = options.tracer ?? undefined;
+  if (tracer !== undefined && (typeof tracer !== 'object' || typeof tracer.startActiveSpan !== 'function')) throw invalid('tracer must be an OpenTelemetry Tracer (startActiveSpan).');
 
   /** Calls the hook with a frozen decision object made for it alone; reports whether the hook completed. */
-  async function report(decision: AuthorizerDecision): Promise<boolean> {
+  async function report(call: CallRecord | undefined, decision: AuthorizerDecision): Promise<boolean> {
+    if (call !== undefined) call.decision = decision;
     if (onDecision === undefined) return true;
     try {
       await onDecision(Object.freeze(decision));
@@ -275,24 +302,26 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     return source.cookie !== undefined ? cookieFromV2(e.cookies, e.headers, source) : singleHeader(e.headers, undefined, source);
   }
 
-  async function handle(event: SamlAuthorizerEvent): Promise<SamlPolicyResult | SamlSimpleResult> {
+  async function handle(event: SamlAuthorizerEvent, call?: CallRecord): Promise<SamlPolicyResult | SamlSimpleResult> {
     const kind = classify(event);
     const e = event as unknown as Record<string, unknown>;
     const base: DecisionBase = { at: '', event: kind, resource: kind === 'HTTP' ? String(e.routeArn) : kind === 'unknown' ? '' : String(e.methodArn) };
     const requestId = kind === 'unknown' ? undefined : requestIdOf(event as { requestContext?: unknown });
     if (requestId !== undefined) base.requestId = requestId;
+    const sourceIp = kind === 'unknown' ? undefined : sourceIpOf(event as { requestContext?: unknown });
+    if (sourceIp !== undefined) base.sourceIp = sourceIp;
 
     let now: number;
     try {
       now = clock === undefined ? Date.now() : clock();
     } catch (err) {
-      await report({ ...base, at: new Date().toISOString(), effect: 'error', message: (err as Error).message });
+      await report(call, { ...base, at: new Date().toISOString(), effect: 'error', message: (err as Error).message });
       throw err;
     }
     base.at = new Date(now).toISOString();
 
     const unauthorized = async (code: ErrorCode, message: string, credential?: 'SAML' | 'Bearer'): Promise<never> => {
-      await report({ ...base, effect: 'unauthorized', code, message, ...(credential !== undefined ? { credential } : {}) });
+      await report(call, { ...base, effect: 'unauthorized', code, message, ...(credential !== undefined ? { credential } : {}) });
       // Exactly this message: it is what makes API Gateway answer 401 instead of 500.
       throw new Error('Unauthorized');
     };
@@ -303,13 +332,20 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
 
     let identity: VerifiedAssertion | VerifiedToken;
     let presented: 'SAML' | 'Bearer' | undefined;
+    let started: number | undefined;
     try {
       const credential = credentialOf(kind, event);
       presented = credential.kind === 'bearer' ? 'Bearer' : 'SAML';
-      identity = credential.kind === 'bearer' ? await tokens!.verify(credential.value, clock === undefined ? undefined : { now }) : await verifier!.verify(credential.value, clock === undefined ? undefined : { now });
+      const perCall = clock === undefined ? undefined : { now };
+      started = performance.now();
+      const verifyOnce = (): Promise<VerifiedAssertion | VerifiedToken> => (credential.kind === 'bearer' ? tokens!.verify(credential.value, perCall) : verifier!.verify(credential.value, perCall));
+      identity = tracer === undefined ? await verifyOnce() : await traceVerify(tracer, credential, verifyOnce);
+      base.latencyMs = performance.now() - started;
+      if (!isToken(identity)) base.cacheHit = isCacheHit(identity);
     } catch (err) {
+      if (started !== undefined) base.latencyMs = performance.now() - started;
       if (isSamlGuardError(err)) return unauthorized(err.code, err.message, presented);
-      await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
+      await report(call, { ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
       throw err;
     }
     const credential: 'SAML' | 'Bearer' = presented;
@@ -326,16 +362,16 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     } catch (err) {
       if (isSamlGuardError(err) && (err.code === 'GROUPS_OVERAGE' || err.code === 'CLAIM_INVALID')) {
         const context: SamlAuthorizerContext = { nameId: principalId, roles: '', expiresAt: identity.expiresAt.toISOString(), assertionId: identity.id, issuer: identity.issuer, credential };
-        return deny(kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), credential, identity });
+        return deny(call, kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), credential, identity });
       }
-      await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
+      await report(call, { ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
       throw err;
     }
 
     const context: SamlAuthorizerContext = { nameId: principalId, roles: roles.join(','), expiresAt, assertionId: identity.id, issuer: identity.issuer, credential };
     const frozenRoles = Object.freeze([...roles]);
     if (roles.length === 0) {
-      return deny(kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles: frozenRoles, credential, identity });
+      return deny(call, kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles: frozenRoles, credential, identity });
     }
 
     let allowed: string[];
@@ -350,14 +386,14 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     if (!permitted) {
       // Deny this route explicitly but keep allowing the others: the response is cached per credential.
       const denied = allowed.length === 0 ? [wholeStage(arn)] : [arn.arn];
-      return deny(kind, principalId, context, denied, { ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${arn.route.replace('/', ' /')}.`, principalId, roles: frozenRoles, credential, identity }, allowed);
+      return deny(call, kind, principalId, context, denied, { ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${arn.route.replace('/', ' /')}.`, principalId, roles: frozenRoles, credential, identity }, allowed);
     }
 
     const result: SamlPolicyResult | SamlSimpleResult =
       kind === 'HTTP' && httpApiResponse === 'simple'
         ? { isAuthorized: true, context }
         : { principalId, policyDocument: policyDocument([{ effect: 'Allow', resources: allowed }]), context };
-    if (!(await report({ ...base, effect: 'allow', principalId, roles: frozenRoles, expiresAt, credential, identity }))) {
+    if (!(await report(call, { ...base, effect: 'allow', principalId, roles: frozenRoles, expiresAt, credential, identity }))) {
       // No allow without its audit record.
       throw new Error('samlguard authorizer: onDecision failed on an allow decision; refusing the request.');
     }
@@ -365,6 +401,7 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
   }
 
   async function deny(
+    call: CallRecord | undefined,
     kind: AuthorizerEventKind,
     principalId: string,
     context: SamlAuthorizerContext,
@@ -381,9 +418,53 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
             policyDocument: policyDocument(allowed.length > 0 ? [{ effect: 'Allow', resources: allowed }, { effect: 'Deny', resources: denied }] : [{ effect: 'Deny', resources: denied }]),
             context,
           };
-    await report(decision);
+    await report(call, decision);
     return result;
   }
 
-  return handle as SamlAuthorizerHandler;
+  // Lambda passes its context as a second argument: never let it reach `handle`'s call record.
+  if (tracer === undefined) return ((event: SamlAuthorizerEvent) => handle(event)) as SamlAuthorizerHandler;
+  const traced = (event: SamlAuthorizerEvent): Promise<SamlPolicyResult | SamlSimpleResult> =>
+    tracer.startActiveSpan('samlguard.authorize', async (span: SpanLike) => {
+      const call: CallRecord = {};
+      try {
+        return await handle(event, call);
+      } catch (err) {
+        if ((err as Error).message !== 'Unauthorized') span.setStatus({ code: SPAN_STATUS_ERROR, message: (err as Error).message });
+        throw err;
+      } finally {
+        const d = call.decision;
+        if (d !== undefined) {
+          span.setAttribute('samlguard.outcome', d.effect);
+          if (d.effect !== 'allow' && d.effect !== 'error') span.setAttribute('samlguard.code', d.code);
+          if (d.effect !== 'error' && d.credential !== undefined) span.setAttribute('samlguard.credential', d.credential);
+          if (d.effect === 'allow' || d.effect === 'deny') span.setAttribute('samlguard.roles', d.roles.join(','));
+        }
+        span.end();
+      }
+    });
+  return traced as SamlAuthorizerHandler;
+}
+
+/** A `samlguard.verify` span around one credential check: issuer, ID, outcome, code, cache hit, input size. */
+async function traceVerify(tracer: TracerLike, credential: Credential, verify: () => Promise<VerifiedAssertion | VerifiedToken>): Promise<VerifiedAssertion | VerifiedToken> {
+  return tracer.startActiveSpan('samlguard.verify', async (span: SpanLike) => {
+    span.setAttribute('samlguard.credential', credential.kind === 'bearer' ? 'Bearer' : 'SAML');
+    span.setAttribute('samlguard.input_bytes', credential.value.length);
+    try {
+      const identity = await verify();
+      span.setAttribute('samlguard.outcome', 'verified');
+      span.setAttribute('samlguard.issuer', identity.issuer);
+      span.setAttribute(isToken(identity) ? 'samlguard.jti' : 'samlguard.assertion_id', identity.id);
+      span.setAttribute('samlguard.cache_hit', !isToken(identity) && isCacheHit(identity));
+      return identity;
+    } catch (err) {
+      span.setAttribute('samlguard.outcome', 'refused');
+      if (isSamlGuardError(err)) span.setAttribute('samlguard.code', err.code);
+      else span.setStatus({ code: SPAN_STATUS_ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
 }

@@ -4,4 +4,4 @@
  * a bundled copy would be a second class that `instanceof SamlGuardError` (and the verifier the user
  * created with the core) would not recognise. Only modules of this folder import it, as `./core.js`.
  */
-export { SamlGuardError, isSamlGuardError, createRoleMapper, cacheUntil, isRoleName, ERROR_CODES, parseSamlPostBody, postFormHtml, POST_FORM_CSP, createMemoryReplayStore } from '../../index.js';
+export { SamlGuardError, isSamlGuardError, createRoleMapper, cacheUntil, isRoleName, ERROR_CODES, parseSamlPostBody, postFormHtml, POST_FORM_CSP, createMemoryReplayStore, isCacheHit, SPAN_STATUS_ERROR } from '../../index.js';
