@@ -378,3 +378,24 @@ describe('Reference: exactly one, URI="#<ID of the signing element>"', () => {
     });
   });
 });
+
+describe('namespaces of the signature parts', () => {
+  it('Transforms in a foreign namespace is not ds:Transforms: the Reference then has no enveloped transform → TRANSFORM_NOT_ALLOWED', () => {
+    const xml = edit(valid, (p) => {
+      const foreign = p.doc.createElementNS('urn:evil', 'x:Transforms');
+      while (p.transforms.firstChild) foreign.appendChild(p.transforms.firstChild);
+      p.reference.replaceChild(foreign, p.transforms);
+      resign(p);
+    });
+    expectCode(() => verifyDoc(xml), 'TRANSFORM_NOT_ALLOWED');
+  });
+
+  it('a Transform in a foreign namespace inside ds:Transforms → SIGNATURE_SHAPE_INVALID', () => {
+    shapeInvalid((p) => {
+      const t = p.transforms.getElementsByTagNameNS(NS.ds, 'Transform').item(1)!;
+      const foreign = p.doc.createElementNS('urn:evil', 'x:Transform');
+      foreign.setAttribute('Algorithm', t.getAttribute('Algorithm')!);
+      p.transforms.replaceChild(foreign, t);
+    });
+  });
+});
