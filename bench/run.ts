@@ -30,6 +30,7 @@ import { childInput, EXPECTED_NAME_ID, makeInputs, SIZE_LABEL, VARIANT_LABEL, ty
 import { summarizeProfile } from './lib/profile.js';
 import { benchBearer } from './lib/bearer.js';
 import { benchTelemetry } from './lib/telemetry.js';
+import { adversarialMarkdown, measureShapes } from './lib/adversarial.js';
 import { encryptElement } from '../fixtures/encrypt.js';
 import { loadKeyPair } from '../fixtures/index.js';
 import { renderMarkdown, type ColdResult, type InputTiming, type FloodResult, type MemoryResult, type Results, type RowResult, type Target } from './lib/report.js';
@@ -514,7 +515,11 @@ log('telemetry overhead');
 const telemetrySection = await benchTelemetry({ base64: COLD_INPUT.base64, options: samlguardOptions(COLD_INPUT) as samlguard.VerifyOptions }, HARNESS);
 (results as unknown as Record<string, unknown>)['telemetry'] = telemetrySection.json;
 
-const markdown = `${renderMarkdown(results)}\n\n${encryptedSection.markdown}\n\n${bearerSection.markdown}\n\n${telemetrySection.markdown}`;
+log('adversarial shapes at the size limit');
+const adversarialSection = adversarialMarkdown(measureShapes(quick ? 3 : 7));
+(results as unknown as Record<string, unknown>)['adversarial'] = adversarialSection.json;
+
+const markdown = `${renderMarkdown(results)}\n\n${encryptedSection.markdown}\n\n${bearerSection.markdown}\n\n${telemetrySection.markdown}\n\n${adversarialSection.markdown}`;
 const outDir = path.join(BENCH, 'results');
 mkdirSync(outDir, { recursive: true });
 const base = quick ? 'quick' : 'latest';
