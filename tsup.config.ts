@@ -11,7 +11,7 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 const storesUseCore: EsbuildPlugin = {
   name: 'samlguard-stores-use-core',
   setup(build) {
-    build.onResolve({ filter: /^\.\/core\.js$/ }, (args) => (/[\\/]src[\\/](?:stores|token|telemetry|adapters[\\/]apigateway)[\\/][^\\/]+\.ts$/.test(args.importer) ? { path: 'samlguard', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/core\.js$/ }, (args) => (/[\\/]src[\\/](?:stores|token|telemetry|adapters[\\/](?:apigateway|shared|fetch))[\\/][^\\/]+\.ts$/.test(args.importer) ? { path: 'samlguard', external: true } : undefined));
   },
 };
 
@@ -25,6 +25,7 @@ export default defineConfig([
       'stores-dynamodb': 'src/stores/dynamodb.ts',
       token: 'src/token/entry.ts',
       telemetry: 'src/telemetry/entry.ts',
+      fetch: 'src/adapters/fetch/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

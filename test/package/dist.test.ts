@@ -109,6 +109,20 @@ describe.runIf(built || process.env.CI)('built package', () => {
       }
       expect(caught).toBeInstanceOf(core.SamlGuardError as new () => Error);
     }
+    // samlguard/fetch: the request guard, refusing configuration with the core's error class.
+    for (const [core, fetchEntry] of [
+      [await import(`${root}dist/index.js`), await import(`${root}dist/fetch.js`)],
+      [require(`${root}dist/index.cjs`), require(`${root}dist/fetch.cjs`)],
+    ] as Array<[Record<string, unknown>, Record<string, unknown>]>) {
+      expect(Object.keys(fetchEntry).filter((k) => k !== '__esModule')).toEqual(['createRequestGuard']);
+      let caught: unknown;
+      try {
+        (fetchEntry.createRequestGuard as (o: unknown) => unknown)({});
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(core.SamlGuardError as new () => Error);
+    }
     // samlguard/telemetry the same way: the core's functions, not copies.
     for (const [core, telemetry] of [
       [await import(`${root}dist/index.js`), await import(`${root}dist/telemetry.js`)],

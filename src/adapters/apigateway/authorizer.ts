@@ -7,13 +7,16 @@ import type {
 } from 'aws-lambda';
 import type { ErrorCode } from '../../errors.js';
 import type { RoleMapper, RoleRule } from '../../roles/mapper.js';
+export type { AllowDecision, AuthorizerDecision, DenyDecision, ErrorDecision, UnauthorizedDecision } from '../shared/decide.js';
 import type { Clock, VerifiedAssertion } from '../../types.js';
 import type { Verifier } from '../../verifier.js';
 import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
-import { cacheUntil, createRoleMapper, isCacheHit, isRoleName, isSamlGuardError, SamlGuardError, SPAN_STATUS_ERROR } from './core.js';
-import type { SpanLike, TracerLike } from '../../telemetry/tracing.js';
-import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type Credential, type CredentialSource } from './credential.js';
-import { compileRoute, parseApiArn, policyDocument, resourceMatches, wholeStage } from './policy.js';
+import { isSamlGuardError, SamlGuardError } from './core.js';
+import type { TracerLike } from '../../telemetry/tracing.js';
+import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type Credential, type CredentialSource } from '../shared/credential.js';
+import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AllowDecision, type AuthorizerDecision, type DecisionBase, type DecisionEventKind, type DenyDecision } from '../shared/decide.js';
+import { compileRoutes, routesOf } from '../shared/routes.js';
+import { parseApiArn, policyDocument, resourceMatches, wholeStage } from './policy.js';
 
 /** The three event shapes the handler accepts (HTTP API payload 1.0 has the REST REQUEST shape). */
 export type SamlAuthorizerEvent = APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEvent | APIGatewayRequestAuthorizerEventV2;
@@ -51,64 +54,7 @@ export interface SamlAuthorizerHandler {
 }
 
 /** Which event shape was received. 'HTTP' is the HTTP API payload 2.0; 'unknown' anything else. */
-export type AuthorizerEventKind = 'TOKEN' | 'REQUEST' | 'HTTP' | 'unknown';
-
-interface DecisionBase {
-  /** When the decision was made (ISO 8601). */
-  at: string;
-  event: AuthorizerEventKind;
-  /** The methodArn (REST) or routeArn (HTTP API) asked about; '' when the event has none. */
-  resource: string;
-  /** API Gateway's request ID, when the event carries one (TOKEN events do not). */
-  requestId?: string;
-  /** The caller's IP address, when the event carries it (REQUEST and HTTP API events). */
-  sourceIp?: string;
-  /** Time spent verifying the credential, ms (when one was read). */
-  latencyMs?: number;
-  /** Whether a SAML identity came from the verifier's cache. */
-  cacheHit?: boolean;
-}
-
-/** Access granted: the response allows `resource`. */
-export interface AllowDecision extends DecisionBase {
-  effect: 'allow';
-  principalId: string;
-  roles: readonly string[];
-  expiresAt: string;
-  /** 'SAML' (a Response verified on this call) or 'Bearer' (a samlguard access token). */
-  credential: 'SAML' | 'Bearer';
-  /** The verified assertion (SAML) or token (Bearer; `identity.kind === 'bearer'`). */
-  identity: VerifiedAssertion | VerifiedToken;
-}
-
-/** A verified identity without a permitted role: an explicit Deny (403). */
-export interface DenyDecision extends DecisionBase {
-  effect: 'deny';
-  code: Extract<ErrorCode, 'NO_ROLE' | 'ROUTE_NOT_PERMITTED' | 'GROUPS_OVERAGE' | 'CLAIM_INVALID'>;
-  message: string;
-  principalId: string;
-  roles: readonly string[];
-  credential: 'SAML' | 'Bearer';
-  identity: VerifiedAssertion | VerifiedToken;
-}
-
-/** No usable credential, or verification failed: `Error('Unauthorized')` (401). */
-export interface UnauthorizedDecision extends DecisionBase {
-  effect: 'unauthorized';
-  code: ErrorCode;
-  message: string;
-  /** The kind of credential presented, when one could be read. */
-  credential?: 'SAML' | 'Bearer';
-}
-
-/** An unexpected failure (a bug, a failing clock or mapper): the original error is rethrown (500). */
-export interface ErrorDecision extends DecisionBase {
-  effect: 'error';
-  message: string;
-}
-
-/** What `onDecision` receives, once per invocation. JSON-serializable (Dates become ISO strings). */
-export type AuthorizerDecision = AllowDecision | DenyDecision | UnauthorizedDecision | ErrorDecision;
+export type AuthorizerEventKind = Exclude<DecisionEventKind, 'FETCH'>;
 
 /** Options of {@link createSamlAuthorizer}; validated at creation (CONFIG_INVALID). */
 export interface SamlAuthorizerOptions {
@@ -189,32 +135,11 @@ function compileClock(value: unknown): (() => number) | undefined {
   return () => ms;
 }
 
-function compileRoutes(value: unknown): ReadonlyMap<string, readonly string[]> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalid("routes must be an object such as { developer: ['GET /orders/*'] }.");
-  const out = new Map<string, readonly string[]>();
-  for (const [role, list] of Object.entries(value)) {
-    if (!isRoleName(role)) throw invalid(`routes: ${JSON.stringify(role)} is not a role name (1-128 characters, no comma, whitespace or control character).`);
-    if (!Array.isArray(list)) throw invalid(`routes.${role} must be an array of routes such as 'GET /orders/*'.`);
-    out.set(
-      role,
-      list.map((r: unknown, i) => {
-        if (typeof r !== 'string') throw invalid(`routes.${role}[${i}] must be a string.`);
-        return compileRoute(r, `createSamlAuthorizer: routes.${role}[${i}]`);
-      }),
-    );
-  }
-  return out;
-}
-
 /** What one call decided, for its authorize span. */
 interface CallRecord {
   decision?: AuthorizerDecision;
 }
 
-function isToken(identity: VerifiedAssertion | VerifiedToken): identity is VerifiedToken {
-  return (identity as VerifiedToken).kind === 'bearer';
-}
 
 function sourceIpOf(event: { requestContext?: unknown }): string | undefined {
   const ctx = event.requestContext as { identity?: { sourceIp?: unknown }; http?: { sourceIp?: unknown } } | null | undefined;
@@ -252,19 +177,9 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
   if (options === null || typeof options !== 'object') throw invalid('options are required: { verifier, roles }.');
   const unknownKeys = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
   if (unknownKeys.length > 0) throw invalid(`unknown option ${JSON.stringify(unknownKeys[0])} (allowed: ${[...OPTION_KEYS].join(', ')}).`);
-  const verifier = options.verifier ?? undefined;
-  if (verifier !== undefined && (typeof verifier !== 'object' || typeof verifier.verify !== 'function')) throw invalid('verifier must be a verifier from createVerifier (create it once, outside the handler).');
-  const tokens = options.tokens ?? undefined;
-  if (tokens !== undefined && (typeof tokens !== 'object' || typeof tokens.verify !== 'function')) throw invalid('tokens must be a token verifier from createTokenVerifier (samlguard/token).');
-  if (verifier === undefined && tokens === undefined) throw invalid('give verifier (SAML credentials), tokens (access tokens), or both.');
-  const rolesOption = options.roles as unknown;
-  let mapper: RoleMapper | undefined;
-  if (Array.isArray(rolesOption)) mapper = createRoleMapper(rolesOption as RoleRule[]);
-  else if (rolesOption !== null && typeof rolesOption === 'object' && typeof (rolesOption as RoleMapper).map === 'function') mapper = rolesOption as RoleMapper;
-  else if (verifier !== undefined || (rolesOption !== undefined && rolesOption !== null)) {
-    throw invalid('roles is required: an array of role rules or a mapper from createRoleMapper (deny by default, so without rules nothing is allowed).');
-  }
-  const routes = compileRoutes(options.routes);
+  const deciders = readDeciders(options, invalid);
+  const { verifier, tokens, tracer } = deciders;
+  const routes = compileRoutes(options.routes, 'createSamlAuthorizer');
   const cookie = optionalToken(options.cookie, 'cookie');
   const header = optionalToken(options.header, 'header');
   if (cookie !== undefined && header !== undefined) throw invalid('give header or cookie, not both: the credential has one place.');
@@ -277,20 +192,8 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
   const clock = compileClock(options.now);
   const onDecision = options.onDecision ?? undefined;
   if (onDecision !== undefined && typeof onDecision !== 'function') throw invalid('onDecision must be a function.');
-  const tracer = options.tracer ?? undefined;
-  if (tracer !== undefined && (typeof tracer !== 'object' || typeof tracer.startActiveSpan !== 'function')) throw invalid('tracer must be an OpenTelemetry Tracer (startActiveSpan).');
 
-  /** Calls the hook with a frozen decision object made for it alone; reports whether the hook completed. */
-  async function report(call: CallRecord | undefined, decision: AuthorizerDecision): Promise<boolean> {
-    if (call !== undefined) call.decision = decision;
-    if (onDecision === undefined) return true;
-    try {
-      await onDecision(Object.freeze(decision));
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const report = (call: CallRecord | undefined, decision: AuthorizerDecision): Promise<boolean> => reportDecision(onDecision, call, decision);
 
   function credentialOf(kind: AuthorizerEventKind, event: SamlAuthorizerEvent): Credential {
     if (kind === 'TOKEN') return parseAuthorization((event as APIGatewayTokenAuthorizerEvent).authorizationToken, { ...source, header: undefined }, 'authorizationToken');
@@ -332,18 +235,11 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
 
     let identity: VerifiedAssertion | VerifiedToken;
     let presented: 'SAML' | 'Bearer' | undefined;
-    let started: number | undefined;
     try {
       const credential = credentialOf(kind, event);
       presented = credential.kind === 'bearer' ? 'Bearer' : 'SAML';
-      const perCall = clock === undefined ? undefined : { now };
-      started = performance.now();
-      const verifyOnce = (): Promise<VerifiedAssertion | VerifiedToken> => (credential.kind === 'bearer' ? tokens!.verify(credential.value, perCall) : verifier!.verify(credential.value, perCall));
-      identity = tracer === undefined ? await verifyOnce() : await traceVerify(tracer, credential, verifyOnce);
-      base.latencyMs = performance.now() - started;
-      if (!isToken(identity)) base.cacheHit = isCacheHit(identity);
+      identity = await identify(deciders, credential, clock === undefined ? undefined : { now }, base);
     } catch (err) {
-      if (started !== undefined) base.latencyMs = performance.now() - started;
       if (isSamlGuardError(err)) return unauthorized(err.code, err.message, presented);
       await report(call, { ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
       throw err;
@@ -354,13 +250,9 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     let roles: string[];
     let expiresAt: string;
     try {
-      // A token carries the roles decided when it was issued; a SAML identity is mapped now.
-      const mapped: unknown = isToken(identity) ? [...identity.roles] : mapper!.map(identity);
-      if (!Array.isArray(mapped) || !mapped.every(isRoleName)) throw new Error('The role mapper returned something other than an array of role names.');
-      roles = [...new Set(mapped)].sort();
-      expiresAt = isToken(identity) ? identity.expiresAt.toISOString() : cacheUntil(identity, now).toISOString();
+      ({ roles, expiresAt } = rolesFor(deciders, identity, now));
     } catch (err) {
-      if (isSamlGuardError(err) && (err.code === 'GROUPS_OVERAGE' || err.code === 'CLAIM_INVALID')) {
+      if (isRoleRefusal(err)) {
         const context: SamlAuthorizerContext = { nameId: principalId, roles: '', expiresAt: identity.expiresAt.toISOString(), assertionId: identity.id, issuer: identity.issuer, credential };
         return deny(call, kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), credential, identity });
       }
@@ -378,9 +270,7 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     if (routes === undefined) {
       allowed = [wholeStage(arn)];
     } else {
-      const set = new Set<string>();
-      for (const role of roles) for (const r of routes.get(role) ?? []) set.add(`${arn.prefix}/${arn.stage}/${r}`);
-      allowed = [...set].sort();
+      allowed = routesOf(routes, roles).map((r) => `${arn.prefix}/${arn.stage}/${r}`);
     }
     const permitted = allowed.some((pattern) => resourceMatches(pattern, arn.arn));
     if (!permitted) {
@@ -425,46 +315,7 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
   // Lambda passes its context as a second argument: never let it reach `handle`'s call record.
   if (tracer === undefined) return ((event: SamlAuthorizerEvent) => handle(event)) as SamlAuthorizerHandler;
   const traced = (event: SamlAuthorizerEvent): Promise<SamlPolicyResult | SamlSimpleResult> =>
-    tracer.startActiveSpan('samlguard.authorize', async (span: SpanLike) => {
-      const call: CallRecord = {};
-      try {
-        return await handle(event, call);
-      } catch (err) {
-        if ((err as Error).message !== 'Unauthorized') span.setStatus({ code: SPAN_STATUS_ERROR, message: (err as Error).message });
-        throw err;
-      } finally {
-        const d = call.decision;
-        if (d !== undefined) {
-          span.setAttribute('samlguard.outcome', d.effect);
-          if (d.effect !== 'allow' && d.effect !== 'error') span.setAttribute('samlguard.code', d.code);
-          if (d.effect !== 'error' && d.credential !== undefined) span.setAttribute('samlguard.credential', d.credential);
-          if (d.effect === 'allow' || d.effect === 'deny') span.setAttribute('samlguard.roles', d.roles.join(','));
-        }
-        span.end();
-      }
-    });
+    traceAuthorize(tracer, (call) => handle(event, call), (err) => (err as Error).message === 'Unauthorized');
   return traced as SamlAuthorizerHandler;
 }
 
-/** A `samlguard.verify` span around one credential check: issuer, ID, outcome, code, cache hit, input size. */
-async function traceVerify(tracer: TracerLike, credential: Credential, verify: () => Promise<VerifiedAssertion | VerifiedToken>): Promise<VerifiedAssertion | VerifiedToken> {
-  return tracer.startActiveSpan('samlguard.verify', async (span: SpanLike) => {
-    span.setAttribute('samlguard.credential', credential.kind === 'bearer' ? 'Bearer' : 'SAML');
-    span.setAttribute('samlguard.input_bytes', credential.value.length);
-    try {
-      const identity = await verify();
-      span.setAttribute('samlguard.outcome', 'verified');
-      span.setAttribute('samlguard.issuer', identity.issuer);
-      span.setAttribute(isToken(identity) ? 'samlguard.jti' : 'samlguard.assertion_id', identity.id);
-      span.setAttribute('samlguard.cache_hit', !isToken(identity) && isCacheHit(identity));
-      return identity;
-    } catch (err) {
-      span.setAttribute('samlguard.outcome', 'refused');
-      if (isSamlGuardError(err)) span.setAttribute('samlguard.code', err.code);
-      else span.setStatus({ code: SPAN_STATUS_ERROR, message: (err as Error).message });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
-}

@@ -1,0 +1,161 @@
+/*
+ * The Web-standard door: a guard over WHATWG `Request`/`Response`, so it runs as-is in Hono, Cloudflare
+ * Workers, Deno, Bun and Node ≥ 20. Same credentials, decisions, routes and `onDecision` as the API
+ * Gateway authorizer (the shared decision code in ../shared); only reading the request and shaping the
+ * answer differ.
+ */
+import type { ErrorCode } from '../../errors.js';
+import type { RoleMapper, RoleRule } from '../../roles/mapper.js';
+import type { TracerLike } from '../../telemetry/tracing.js';
+import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
+import type { Clock, VerifiedAssertion } from '../../types.js';
+import type { Verifier } from '../../verifier.js';
+import { cookieValue, parseAuthorization, type Credential, type CredentialSource } from '../shared/credential.js';
+import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AuthorizerDecision, type DecisionBase } from '../shared/decide.js';
+import { compileRoutes, resourceMatches, routesOf } from '../shared/routes.js';
+import { ERROR_CODES, isSamlGuardError, SamlGuardError } from './core.js';
+
+/** Options of {@link createRequestGuard}; validated at creation (CONFIG_INVALID). */
+export interface RequestGuardOptions {
+  /** SAML credentials (`Authorization: SAML <base64>`), verified by this verifier. */
+  verifier?: Verifier | null;
+  /** samlguard access tokens (`Authorization: Bearer <jwt>`, or the session cookie). */
+  tokens?: TokenVerifier | null;
+  /** Role rules or a mapper, for SAML credentials (tokens carry their roles). Deny by default. */
+  roles?: readonly RoleRule[] | RoleMapper | null;
+  /** Per-role route permissions, `{ developer: ['GET /orders/*'] }`; without it, any role allows every route. */
+  routes?: Readonly<Record<string, readonly string[]>> | null;
+  /** Header carrying the credential. Default `Authorization`. */
+  header?: string | null;
+  /** Read the credential from this cookie instead (e.g. `samlguard_session`, which the ACS sets). */
+  cookie?: string | null;
+  /** The SAML scheme. Default `SAML`; `null` for the bare base64. */
+  scheme?: string | null;
+  /** The access-token scheme. Default `Bearer`. */
+  bearerScheme?: string | null;
+  /** The current time. Default the system clock. */
+  now?: Clock | null;
+  /** Receives every decision (the same shape as the API Gateway authorizer's; `event` is 'FETCH'). */
+  onDecision?: ((decision: AuthorizerDecision) => void | Promise<void>) | null;
+  /** An OpenTelemetry tracer: samlguard.authorize and samlguard.verify spans. */
+  tracer?: TracerLike | null;
+}
+
+export type RequestGuardResult =
+  | { readonly allowed: true; readonly identity: VerifiedAssertion | VerifiedToken; readonly roles: readonly string[]; readonly credential: 'SAML' | 'Bearer' }
+  | { readonly allowed: false; readonly response: Response };
+
+export type RequestGuard = (request: Request) => Promise<RequestGuardResult>;
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const OPTION_KEYS = new Set(['verifier', 'tokens', 'roles', 'routes', 'header', 'cookie', 'scheme', 'bearerScheme', 'now', 'onDecision', 'tracer']);
+
+function invalid(message: string): SamlGuardError {
+  return new SamlGuardError('CONFIG_INVALID', `createRequestGuard: ${message}`);
+}
+
+function optionalToken(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !TOKEN.test(value)) throw invalid(`${name} must be a header/cookie/scheme token such as "Authorization".`);
+  return value;
+}
+
+function toMs(clock: Clock): number {
+  const v = typeof clock === 'function' ? clock() : clock;
+  const ms = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : v;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new Error('createRequestGuard: now gave an invalid time.');
+  return ms;
+}
+
+function json(status: number, code: ErrorCode, extra: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error: code, message: ERROR_CODES[code] }), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra } });
+}
+
+/** Create the guard once, outside the request handler. */
+export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
+  if (options === null || typeof options !== 'object') throw invalid('options are required: { verifier and/or tokens, roles }.');
+  const unknownKeys = Object.keys(options).filter((k) => !OPTION_KEYS.has(k));
+  if (unknownKeys.length > 0) throw invalid(`unknown option ${JSON.stringify(unknownKeys[0])} (allowed: ${[...OPTION_KEYS].join(', ')}).`);
+  const deciders = readDeciders(options, invalid);
+  const routes = compileRoutes(options.routes, 'createRequestGuard');
+  const cookie = optionalToken(options.cookie, 'cookie');
+  const header = optionalToken(options.header, 'header');
+  if (cookie !== undefined && header !== undefined) throw invalid('give header or cookie, not both: the credential has one place.');
+  const scheme = options.scheme === null ? undefined : (optionalToken(options.scheme, 'scheme') ?? 'SAML');
+  const bearer = deciders.tokens === undefined ? undefined : (optionalToken(options.bearerScheme, 'bearerScheme') ?? 'Bearer');
+  if (bearer !== undefined && scheme !== undefined && bearer.toLowerCase() === scheme.toLowerCase()) throw invalid('scheme and bearerScheme must differ.');
+  const source: CredentialSource = { header: cookie === undefined ? (header ?? 'Authorization').toLowerCase() : undefined, cookie, scheme, bearer, saml: deciders.verifier !== undefined };
+  const clock = options.now ?? undefined;
+  const onDecision = options.onDecision ?? undefined;
+  if (onDecision !== undefined && typeof onDecision !== 'function') throw invalid('onDecision must be a function.');
+  const challenge = bearer !== undefined ? `${bearer} realm="samlguard"` : `${scheme ?? 'SAML'} realm="samlguard"`;
+
+  function credentialOf(request: Request): Credential {
+    if (source.cookie !== undefined) {
+      const pairs = (request.headers.get('cookie') ?? '').split(';').map((p) => p.trim()).filter((p) => p !== '');
+      return cookieValue(pairs, source);
+    }
+    // Headers joins a repeated header with ", ": the parser refuses that shape, so two credentials are never one.
+    return parseAuthorization(request.headers.get(source.header!) ?? undefined, source, `the ${source.header} header`);
+  }
+
+  async function decide(request: Request, record?: { decision?: AuthorizerDecision }): Promise<RequestGuardResult> {
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const now = clock === undefined ? Date.now() : toMs(clock);
+    const base: DecisionBase = { at: new Date(now).toISOString(), event: 'FETCH', resource: `${method} ${url.pathname}` };
+    const requestId = request.headers.get('x-request-id');
+    if (requestId !== null && requestId.length <= 200) base.requestId = requestId;
+    const report = (d: AuthorizerDecision) => reportDecision(onDecision, record, d);
+
+    let identity: VerifiedAssertion | VerifiedToken;
+    let presented: 'SAML' | 'Bearer' | undefined;
+    try {
+      const credential = credentialOf(request);
+      presented = credential.kind === 'bearer' ? 'Bearer' : 'SAML';
+      identity = await identify(deciders, credential, clock === undefined ? undefined : { now }, base);
+    } catch (err) {
+      if (!isSamlGuardError(err)) {
+        await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
+        throw err;
+      }
+      await report({ ...base, effect: 'unauthorized', code: err.code, message: err.message, ...(presented !== undefined ? { credential: presented } : {}) });
+      return { allowed: false, response: json(401, err.code, { 'www-authenticate': challenge }) };
+    }
+    const credential: 'SAML' | 'Bearer' = presented;
+    const principalId = identity.subject.nameId;
+    let roles: string[];
+    let expiresAt: string;
+    try {
+      ({ roles, expiresAt } = rolesFor(deciders, identity, now));
+    } catch (err) {
+      if (isRoleRefusal(err)) {
+        await report({ ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), credential, identity });
+        return { allowed: false, response: json(403, err.code) };
+      }
+      await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+    const frozen = Object.freeze([...roles]);
+    if (roles.length === 0) {
+      await report({ ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles: frozen, credential, identity });
+      return { allowed: false, response: json(403, 'NO_ROLE') };
+    }
+    if (routes !== undefined) {
+      const asked = `${method}/${url.pathname.slice(1)}`;
+      const permitted = routesOf(routes, roles).some((r) => r === '$default' || resourceMatches(r, asked));
+      if (!permitted) {
+        await report({ ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${method} ${url.pathname}.`, principalId, roles: frozen, credential, identity });
+        return { allowed: false, response: json(403, 'ROUTE_NOT_PERMITTED') };
+      }
+    }
+    if (!(await report({ ...base, effect: 'allow', principalId, roles: frozen, expiresAt, credential, identity }))) {
+      throw new Error('samlguard request guard: onDecision failed on an allow decision; refusing the request.');
+    }
+    return { allowed: true, identity, roles: frozen, credential };
+  }
+
+  const tracer = deciders.tracer;
+  if (tracer === undefined) return (request: Request) => decide(request);
+  return (request: Request) => traceAuthorize(tracer, (record) => decide(request, record), () => false);
+}
