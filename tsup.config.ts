@@ -11,7 +11,7 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 const storesUseCore: EsbuildPlugin = {
   name: 'samlguard-stores-use-core',
   setup(build) {
-    build.onResolve({ filter: /^\.\/core\.js$/ }, (args) => (/[\\/]src[\\/](?:stores|token|telemetry|adapters[\\/](?:apigateway|shared|fetch))[\\/][^\\/]+\.ts$/.test(args.importer) ? { path: 'samlguard', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/core\.js$/ }, (args) => (/[\\/]src[\\/](?:stores|entries|adapters[\\/](?:apigateway|shared|fetch))[\\/][^\\/]+\.ts$/.test(args.importer) ? { path: 'samlguard', external: true } : undefined));
   },
 };
 
@@ -23,8 +23,8 @@ export default defineConfig([
       apigateway: 'src/adapters/apigateway/index.ts',
       'stores-redis': 'src/stores/redis.ts',
       'stores-dynamodb': 'src/stores/dynamodb.ts',
-      token: 'src/token/entry.ts',
-      telemetry: 'src/telemetry/entry.ts',
+      token: 'src/entries/token.ts',
+      telemetry: 'src/entries/telemetry.ts',
       fetch: 'src/adapters/fetch/index.ts',
     },
     format: ['esm', 'cjs'],

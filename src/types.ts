@@ -1,5 +1,6 @@
 import type { KeyInput } from './keys/index.js';
 import type { ParseLimits } from './xml/parse.js';
+import type { VerifiedAssertion } from './model/identity.js';
 import type { ReplayStore, RequestIdStore, RequestStore } from './stores/types.js';
 import type { CacheOptions } from './cache/verified-cache.js';
 import type { MetadataProvider } from './metadata/provider.js';
@@ -118,56 +119,4 @@ export interface PerCallOptions {
   inResponseTo?: string | null;
 }
 
-export interface SubjectInfo {
-  /** The NameID text, verbatim (every text node, so a comment cannot shorten it). */
-  nameId: string;
-  format?: string;
-  nameQualifier?: string;
-  spNameQualifier?: string;
-}
-
-export interface AttributeInfo {
-  name: string;
-  friendlyName?: string;
-  nameFormat?: string;
-  values: string[];
-}
-
-export interface SignatureInfo {
-  /** Which element(s) carried a verified signature covering the assertion. */
-  covered: 'response' | 'assertion' | 'both';
-  /** SignatureMethod URI (of the assertion signature when both are signed). */
-  algorithm: string;
-  /** DigestMethod URI. */
-  digest: string;
-  /**
-   * SHA-256 fingerprint (colon hex, as `openssl x509 -fingerprint -sha256`) of the configured certificate
-   * that verified; for a key configured as a bare public key, the SHA-256 of its SubjectPublicKeyInfo.
-   */
-  certificateFingerprint: string;
-}
-
-/** A verified identity. Plain data: no DOM nodes. */
-export interface VerifiedAssertion {
-  id: string;
-  issuer: string;
-  issueInstant: Date;
-  subject: SubjectInfo;
-  /** Attribute values by Name. */
-  attributes: Record<string, string[]>;
-  /** Every attribute with its FriendlyName and NameFormat, in document order. */
-  attributeDetails: AttributeInfo[];
-  /** The configured audience that matched (undefined only with allowMissingAudienceRestriction and no restriction). */
-  audience: string | undefined;
-  notBefore?: Date;
-  notOnOrAfter?: Date;
-  /** The earliest of every NotOnOrAfter, SessionNotOnOrAfter and the age limit: do not trust the identity past it. */
-  expiresAt: Date;
-  sessionIndex?: string;
-  sessionNotOnOrAfter?: Date;
-  authnInstant?: Date;
-  authnContextClassRef?: string;
-  inResponseTo?: string;
-  oneTimeUse: boolean;
-  signature: SignatureInfo;
-}
+export type { SubjectInfo, AttributeInfo, SignatureInfo, VerifiedAssertion } from './model/identity.js';

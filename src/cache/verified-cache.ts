@@ -1,5 +1,5 @@
 import { SamlGuardError } from '../errors.js';
-import type { VerifiedAssertion } from '../types.js';
+import type { VerifiedAssertion } from '../model/identity.js';
 
 /** Bounds of the verified-assertion cache. */
 export interface CacheOptions {

@@ -10,7 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { DSIG_NS } from '../dsig/algorithms.js';
 import { decodeStrictBase64 } from '../keys/index.js';
 import { parseInstant } from '../policy/time.js';
-import { CM_BEARER, SAML_NS, SAMLP_NS } from '../saml/ns.js';
+import { CM_BEARER, SAML_NS, SAMLP_NS } from '../xml/ns.js';
 import { attr, childElements, childrenNS, firstChildNS, isNS, NodeType, pathOf, textOf } from '../xml/dom.js';
 import { decodeSamlInput } from '../xml/input.js';
 import { DEFAULT_PARSE_LIMITS, parseXml, type ParsedXml } from '../xml/parse.js';

@@ -3,7 +3,7 @@ import { SamlGuardError, quote } from '../errors.js';
 import { DSIG_NS } from '../dsig/algorithms.js';
 import { verifySignedElement, type DsigPolicy } from '../dsig/verify.js';
 import type { TrustedKey } from '../keys/index.js';
-import { MD_NS, SAML2_PROTOCOL } from '../saml/ns.js';
+import { MD_NS, SAML2_PROTOCOL } from '../xml/ns.js';
 import { attr, childrenNS, firstChildNS, isNS, pathOf, textOf } from '../xml/dom.js';
 import { parseXml, type ParseLimits } from '../xml/parse.js';
 import { parseInstant } from '../policy/time.js';

@@ -1,7 +1,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { childrenNS, pathOf, textOf } from '../xml/dom.js';
-import { SAML_NS } from '../saml/ns.js';
+import { SAML_NS } from '../xml/ns.js';
 
 /**
  * Every AudienceRestriction must name one of our audiences (SAML core §2.5.1.4: each restriction is a

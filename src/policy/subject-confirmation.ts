@@ -1,7 +1,7 @@
 import type { Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { childrenNS, pathOf, attr } from '../xml/dom.js';
-import { CM_BEARER, SAML_NS } from '../saml/ns.js';
+import { CM_BEARER, SAML_NS } from '../xml/ns.js';
 import { checkNotBefore, checkNotOnOrAfter, instantAttr, type TimeWindow } from './time.js';
 
 export interface ConfirmationPolicy extends TimeWindow {

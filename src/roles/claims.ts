@@ -1,6 +1,12 @@
 import { SamlGuardError, quote } from '../errors.js';
 import type { VerifiedAssertion } from '../types.js';
-import type { AttributeSelector } from './mapper.js';
+
+/**
+ * Which attribute a rule reads: a string is the attribute `Name` (exactly as the IdP sends it); the object
+ * forms pick by `Name` or by `FriendlyName` explicitly. A string never matches a FriendlyName, so a rule
+ * written for one attribute cannot silently read another attribute that merely shares a display name.
+ */
+export type AttributeSelector = string | { name: string } | { friendlyName: string };
 
 /** Attribute Names of the claims the readers below understand. */
 export const SAML_ATTRIBUTES = Object.freeze({

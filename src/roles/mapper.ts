@@ -1,14 +1,10 @@
+import type { AttributeSelector } from './claims.js';
 import { SamlGuardError, quote } from '../errors.js';
 import type { VerifiedAssertion } from '../types.js';
 import { SAML_ATTRIBUTES } from './claims.js';
 import { compileEquals, compileGlob, compileRegex, type CompiledMatcher } from './match.js';
 
-/**
- * Which attribute a rule reads: a string is the attribute `Name` (exactly as the IdP sends it); the object
- * forms pick by `Name` or by `FriendlyName` explicitly. A string never matches a FriendlyName, so a rule
- * written for one attribute cannot silently read another attribute that merely shares a display name.
- */
-export type AttributeSelector = string | { name: string } | { friendlyName: string };
+export type { AttributeSelector } from './claims.js';
 
 type RuleSource =
   | { /** Attribute Name, or `{ name }` / `{ friendlyName }`. */ attribute: AttributeSelector; nameId?: never; issuer?: never }

@@ -6,7 +6,7 @@ import { checkAudience } from '../policy/audience.js';
 import { checkSubjectConfirmation } from '../policy/subject-confirmation.js';
 import { checkNotBefore, checkNotOnOrAfter, instantAttr, iso, parseInstant, relative, type TimeWindow } from '../policy/time.js';
 import type { AttributeInfo, SubjectInfo } from '../types.js';
-import { NAMEID_ENTITY, SAML_NS, XSI_NS } from './ns.js';
+import { NAMEID_ENTITY, SAML_NS, XSI_NS } from '../xml/ns.js';
 import { decryptElement, type DecryptionPolicy } from '../xmlenc/decrypt.js';
 
 export interface AssertionPolicy extends TimeWindow {

@@ -4,7 +4,7 @@ import { DSIG_NS } from '../dsig/algorithms.js';
 import { verifySignedElement, type DsigPolicy, type Verified, type VerifiedSignature } from '../dsig/verify.js';
 import type { TrustedKey } from '../keys/index.js';
 import { NodeType, attr, childrenNS, firstChildNS, isNS, onlyChildNS, pathOf } from '../xml/dom.js';
-import { SAML_NS, SAMLP_NS, STATUS_SUCCESS } from './ns.js';
+import { SAML_NS, SAMLP_NS, STATUS_SUCCESS } from '../xml/ns.js';
 import { checkIssuer } from './assertion.js';
 import { decryptElement, type DecryptionPolicy } from '../xmlenc/decrypt.js';
 

@@ -11,7 +11,7 @@ import { signatureAlgorithm } from '../dsig/algorithms.js';
 import { verifySignedElement, type DsigPolicy } from '../dsig/verify.js';
 import { decodeStrictBase64, type TrustedKey } from '../keys/index.js';
 import { checkNotOnOrAfter, instantAttr } from '../policy/time.js';
-import { SAML_NS, SAMLP_NS } from '../saml/ns.js';
+import { SAML_NS, SAMLP_NS } from '../xml/ns.js';
 import { attr, childrenNS, pathOf, textOf } from '../xml/dom.js';
 import { parseXml, type ParseLimits } from '../xml/parse.js';
 import { inflateRedirect } from './bindings.js';

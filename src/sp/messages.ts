@@ -1,5 +1,5 @@
 // The XML of the messages an SP writes. Every value is escaped; every ID comes from newMessageId.
-import { SAML_NS, SAMLP_NS } from '../saml/ns.js';
+import { SAML_NS, SAMLP_NS } from '../xml/ns.js';
 import { BINDING_POST } from './bindings.js';
 
 const escAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;').replace(/\r/g, '&#xD;');

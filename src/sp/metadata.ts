@@ -1,6 +1,6 @@
 // The SP's own metadata (SAML metadata §2.4.4), for the IdP administrator: entityID, the ACS, the keys
 // the IdP should verify our requests with and encrypt to, what we want signed.
-import { MD_NS } from '../saml/ns.js';
+import { MD_NS } from '../xml/ns.js';
 import { BINDING_POST, BINDING_REDIRECT } from './bindings.js';
 
 const escAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');

@@ -1,3 +1,4 @@
+// SAML and XML vocabulary (namespace URIs and fixed values): the bottom of the house, so every room may use it.
 export const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 export const SAMLP_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 export const MD_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';

@@ -1,7 +1,7 @@
 /**
- * The core's exports as the `samlguard/token` entry sees them. The build resolves this module to the
- * package itself (tsup.config.ts), so the entry shares the core's classes (SamlGuardError) instead of
- * bundling copies. Only src/token/entry.ts imports it.
+ * The core's exports as the capability entries (`samlguard/token`, `samlguard/telemetry`) see them. The
+ * build resolves this module to the package itself (tsup.config.ts), so those entries hand out the core's
+ * own functions and classes instead of bundling copies. Only the files of this folder import it.
  */
 export {
   createTokenIssuer,
@@ -11,6 +11,11 @@ export {
   TOKEN_ALGORITHMS,
   createMemoryRevocationStore,
   MemoryRevocationStore,
+  auditLog,
+  auditRecord,
+  withEmf,
+  otelTracer,
+  SPAN_STATUS_ERROR,
 } from '../index.js';
 export type {
   TokenIssuer,
@@ -25,4 +30,9 @@ export type {
   RevocationStore,
   RevocationTarget,
   RevocableClaims,
+  AuditLogOptions,
+  AuditRecord,
+  DecisionLike,
+  SpanLike,
+  TracerLike,
 } from '../index.js';

@@ -1,2 +1,0 @@
-// `samlguard/telemetry`: audit lines (with CloudWatch EMF) and OpenTelemetry tracing for decisions.
-export * from './core.js';
