@@ -24,6 +24,8 @@ import {
   readOptionsObject,
   readPositiveInt,
   readString,
+  revocationKeysOf,
+  revocationLookupKeys,
   withDeadline,
   type CommonSettings,
   type SharedReplayStoreOptions,
@@ -220,14 +222,7 @@ export function createDynamoDbRevocationStore(options: DynamoDbStoreOptions): Re
   };
   return Object.freeze({
     async revoke(target: RevocationTarget, until: Date): Promise<void> {
-      const keys: string[] = [];
-      for (const kind of ['sub', 'sid', 'jti'] as const) {
-        const v = target?.[kind];
-        if (v === undefined) continue;
-        if (typeof v !== 'string' || v === '') throw invalid(`revoke: ${kind} must be a non-empty string.`);
-        keys.push(`${kind}:${v}`);
-      }
-      if (keys.length === 0) throw invalid('revoke: name at least one of sub, sid or jti.');
+      const keys = revocationKeysOf(target);
       const at = clock(now, REVOCATION_STORE);
       const expires = epochSeconds(expiryOf(until, REVOCATION_STORE));
       await guarded('record the revocation', async (abortSignal) => {
@@ -237,7 +232,7 @@ export function createDynamoDbRevocationStore(options: DynamoDbStoreOptions): Re
       });
     },
     async isRevoked(claims: RevocableClaims): Promise<boolean> {
-      const keys = [`jti:${claims.jti}`, `sub:${claims.sub}`, ...(claims.sid !== undefined ? [`sid:${claims.sid}`] : [])];
+      const keys = revocationLookupKeys(claims);
       const nowS = Number(currentSecond(clock(now, REVOCATION_STORE)));
       const items = await guarded('read revocations', (abortSignal) =>
         Promise.all(keys.map((k) => t.client.send(new GetItemCommand({ TableName: t.tableName, Key: { [t.names['#k']]: { S: keyPrefix + k } }, ConsistentRead: true }), { abortSignal }) as Promise<{ Item?: Record<string, { N?: string }> }>)),

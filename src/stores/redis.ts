@@ -18,6 +18,8 @@ import {
   readCommon,
   readOptionsObject,
   readPositiveInt,
+  revocationKeysOf,
+  revocationLookupKeys,
   unavailable,
   withDeadline,
   type CommonSettings,
@@ -266,7 +268,7 @@ export function createRedisRevocationStore(options: RedisStoreOptions): Revocati
       });
     },
     async isRevoked(claims: RevocableClaims): Promise<boolean> {
-      const keys = [`jti:${claims.jti}`, `sub:${claims.sub}`, ...(claims.sid !== undefined ? [`sid:${claims.sid}`] : [])];
+      const keys = revocationLookupKeys(claims);
       const replies = await guarded('read revocations', () => Promise.all(keys.map((k) => client.get!(keyPrefix + k))));
       const issuedMs = claims.iat * 1000;
       return replies.some((reply, i) => {
@@ -279,14 +281,3 @@ export function createRedisRevocationStore(options: RedisStoreOptions): Revocati
   });
 }
 
-function revocationKeysOf(target: RevocationTarget): string[] {
-  const out: string[] = [];
-  for (const kind of ['sub', 'sid', 'jti'] as const) {
-    const v = target?.[kind];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || v === '') throw invalid(`revoke: ${kind} must be a non-empty string.`);
-    out.push(`${kind}:${v}`);
-  }
-  if (out.length === 0) throw invalid('revoke: name at least one of sub, sid or jti.');
-  return out;
-}

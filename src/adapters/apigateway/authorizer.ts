@@ -14,7 +14,7 @@ import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
 import { isSamlGuardError, SamlGuardError } from './core.js';
 import type { TracerLike } from '../../telemetry/tracing.js';
 import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type Credential, type CredentialSource } from '../shared/credential.js';
-import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AllowDecision, type AuthorizerDecision, type DecisionBase, type DecisionEventKind, type DenyDecision } from '../shared/decide.js';
+import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AllowDecision, type AuthorizerDecision, type DecisionBase, type DecisionEventKind, type DenyDecision, type DoorOptions } from '../shared/decide.js';
 import { compileRoutes, routesOf } from '../shared/routes.js';
 import { parseApiArn, policyDocument, resourceMatches, wholeStage } from './policy.js';
 
@@ -57,50 +57,9 @@ export interface SamlAuthorizerHandler {
 export type AuthorizerEventKind = Exclude<DecisionEventKind, 'FETCH'>;
 
 /** Options of {@link createSamlAuthorizer}; validated at creation (CONFIG_INVALID). */
-export interface SamlAuthorizerOptions {
-  /** A verifier from `createVerifier`, created once, outside the handler. Optional when `tokens` is given. */
-  verifier?: Verifier | null;
-  /**
-   * A verifier of samlguard access tokens (`createTokenVerifier` from `samlguard/token`). When given,
-   * `Bearer <jwt>` is accepted (and an access-token cookie); the token's roles are the ones decided when
-   * it was issued, and `routes` applies to them as to SAML roles.
-   */
-  tokens?: TokenVerifier | null;
-  /** The scheme of access tokens. Default `Bearer`. */
-  bearerScheme?: string | null;
-  /**
-   * Role rules (validated now) or a mapper from `createRoleMapper`, for SAML credentials. Deny by default:
-   * no role, no access. Optional when only `tokens` are accepted (tokens carry their roles).
-   */
-  roles?: readonly RoleRule[] | RoleMapper | null;
-  /**
-   * Per-role route permissions, e.g. `{ developer: ['GET /orders/*'], admin: ['ANY /*'] }`. When set,
-   * the policy allows exactly the routes of the identity's roles (roles not listed grant nothing); when
-   * absent, any role allows the whole stage.
-   */
-  routes?: Readonly<Record<string, readonly string[]>> | null;
-  /** Header carrying `<scheme> <base64>` for REQUEST and HTTP API events. Default `Authorization`. */
-  header?: string | null;
-  /** Read the bare base64 from this cookie instead of a header (REQUEST and HTTP API events). */
-  cookie?: string | null;
-  /** Auth scheme before the base64 (case-insensitive). Default `SAML`; `null` for the bare base64. */
-  scheme?: string | null;
+export interface SamlAuthorizerOptions extends DoorOptions {
   /** HTTP API payload 2.0 response format; must match the authorizer's `EnableSimpleResponses`. Default 'simple'. */
   httpApiResponse?: 'simple' | 'policy' | null;
-  /** The current time (passed to the verifier per call, and used for `expiresAt`). Default the system clock. */
-  now?: Clock | null;
-  /**
-   * Receives every decision, for structured audit logs (the library never logs). May be async. It cannot
-   * change a decision: a hook that throws on a deny or 401 leaves it a deny or 401; one that throws on an
-   * allow makes the handler fail (500) rather than allow an unaudited request.
-   */
-  onDecision?: ((decision: AuthorizerDecision) => void | Promise<void>) | null;
-  /**
-   * An OpenTelemetry tracer (`trace.getTracer(…)`, or `await otelTracer()` from samlguard/telemetry): each
-   * call gets a `samlguard.authorize` span under the active context, with a `samlguard.verify` child.
-   * Without it, nothing is traced and nothing extra runs.
-   */
-  tracer?: TracerLike | null;
 }
 
 const OPTION_KEYS = new Set(['verifier', 'tokens', 'bearerScheme', 'roles', 'routes', 'header', 'cookie', 'scheme', 'httpApiResponse', 'now', 'onDecision', 'tracer']);

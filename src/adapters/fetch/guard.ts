@@ -11,35 +11,12 @@ import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
 import type { Clock, VerifiedAssertion } from '../../types.js';
 import type { Verifier } from '../../verifier.js';
 import { cookieValue, parseAuthorization, type Credential, type CredentialSource } from '../shared/credential.js';
-import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AuthorizerDecision, type DecisionBase } from '../shared/decide.js';
+import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AuthorizerDecision, type DecisionBase, type DoorOptions } from '../shared/decide.js';
 import { compileRoutes, resourceMatches, routesOf } from '../shared/routes.js';
 import { ERROR_CODES, isSamlGuardError, SamlGuardError } from './core.js';
 
-/** Options of {@link createRequestGuard}; validated at creation (CONFIG_INVALID). */
-export interface RequestGuardOptions {
-  /** SAML credentials (`Authorization: SAML <base64>`), verified by this verifier. */
-  verifier?: Verifier | null;
-  /** samlguard access tokens (`Authorization: Bearer <jwt>`, or the session cookie). */
-  tokens?: TokenVerifier | null;
-  /** Role rules or a mapper, for SAML credentials (tokens carry their roles). Deny by default. */
-  roles?: readonly RoleRule[] | RoleMapper | null;
-  /** Per-role route permissions, `{ developer: ['GET /orders/*'] }`; without it, any role allows every route. */
-  routes?: Readonly<Record<string, readonly string[]>> | null;
-  /** Header carrying the credential. Default `Authorization`. */
-  header?: string | null;
-  /** Read the credential from this cookie instead (e.g. `samlguard_session`, which the ACS sets). */
-  cookie?: string | null;
-  /** The SAML scheme. Default `SAML`; `null` for the bare base64. */
-  scheme?: string | null;
-  /** The access-token scheme. Default `Bearer`. */
-  bearerScheme?: string | null;
-  /** The current time. Default the system clock. */
-  now?: Clock | null;
-  /** Receives every decision (the same shape as the API Gateway authorizer's; `event` is 'FETCH'). */
-  onDecision?: ((decision: AuthorizerDecision) => void | Promise<void>) | null;
-  /** An OpenTelemetry tracer: samlguard.authorize and samlguard.verify spans. */
-  tracer?: TracerLike | null;
-}
+/** Options of {@link createRequestGuard}: the same as every door's; validated at creation (CONFIG_INVALID). */
+export type RequestGuardOptions = DoorOptions;
 
 export type RequestGuardResult =
   | { readonly allowed: true; readonly identity: VerifiedAssertion | VerifiedToken; readonly roles: readonly string[]; readonly credential: 'SAML' | 'Bearer' }

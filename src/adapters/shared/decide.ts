@@ -9,7 +9,7 @@ import type { ErrorCode } from '../../errors.js';
 import type { RoleMapper, RoleRule } from '../../roles/mapper.js';
 import type { TracerLike, SpanLike } from '../../telemetry/tracing.js';
 import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
-import type { PerCallOptions, VerifiedAssertion } from '../../types.js';
+import type { Clock, PerCallOptions, VerifiedAssertion } from '../../types.js';
 import type { Verifier } from '../../verifier.js';
 import { cacheUntil, createRoleMapper, isCacheHit, isRoleName, isSamlGuardError, SamlGuardError, SPAN_STATUS_ERROR } from './core.js';
 import type { Credential } from './credential.js';
@@ -73,6 +73,50 @@ export interface ErrorDecision extends DecisionBase {
 
 /** What `onDecision` receives, once per request. JSON-serializable (Dates become ISO strings). */
 export type AuthorizerDecision = AllowDecision | DenyDecision | UnauthorizedDecision | ErrorDecision;
+
+/** What every door is configured with (each door adds its own options). Validated at creation. */
+export interface DoorOptions {
+  /** A verifier from `createVerifier` for SAML credentials, created once, outside the handler. Optional when `tokens` is given. */
+  verifier?: Verifier | null;
+  /**
+   * A verifier of samlguard access tokens (`createTokenVerifier` from `samlguard/token`). When given,
+   * `Bearer <jwt>` is accepted (and an access-token cookie); the token's roles are the ones decided when
+   * it was issued, and `routes` applies to them as to SAML roles.
+   */
+  tokens?: TokenVerifier | null;
+  /** The scheme of access tokens. Default `Bearer`. */
+  bearerScheme?: string | null;
+  /**
+   * Role rules (validated now) or a mapper from `createRoleMapper`, for SAML credentials. Deny by default:
+   * no role, no access. Optional when only `tokens` are accepted (tokens carry their roles).
+   */
+  roles?: readonly RoleRule[] | RoleMapper | null;
+  /**
+   * Per-role route permissions, e.g. `{ developer: ['GET /orders/*'], admin: ['ANY /*'] }`: exactly the
+   * routes of the identity's roles are allowed (roles not listed grant nothing); when absent, any role
+   * allows every route.
+   */
+  routes?: Readonly<Record<string, readonly string[]>> | null;
+  /** Header carrying `<scheme> <credential>`. Default `Authorization`. */
+  header?: string | null;
+  /** Read the bare credential from this cookie instead of a header (e.g. `samlguard_session`, which the ACS sets). */
+  cookie?: string | null;
+  /** Auth scheme before the SAML base64 (case-insensitive). Default `SAML`; `null` for the bare base64. */
+  scheme?: string | null;
+  /** The current time (passed to the verifiers per call). Default the system clock. */
+  now?: Clock | null;
+  /**
+   * Receives every decision, for structured audit logs (the library never logs; see `auditLog`). May be
+   * async. It cannot change a decision: a hook that throws on a deny or 401 leaves it so; one that throws
+   * on an allow makes the call fail rather than allow an unaudited request.
+   */
+  onDecision?: ((decision: AuthorizerDecision) => void | Promise<void>) | null;
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer(…)`, or `await otelTracer()` from samlguard/telemetry): each
+   * call gets a `samlguard.authorize` span under the active context, with a `samlguard.verify` child.
+   */
+  tracer?: TracerLike | null;
+}
 
 /** The verification side of a door, validated once. */
 export interface Deciders {
