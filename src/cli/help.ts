@@ -13,6 +13,7 @@ Usage:
   samlguard verify <file|-> [options]   verify a response with the samlguard library; explain every check
   samlguard inspect <file|->            decode and pretty-print a response WITHOUT trusting it
   samlguard demo                        run the built-in demo (from a source checkout)
+  samlguard serve --config <file.json>  run the authorization service for nginx/Envoy/Kong/Traefik
   samlguard help [command]              help for a command
   samlguard --version
 
@@ -120,4 +121,17 @@ export const DEMO_HELP = `Usage: samlguard demo
 Run the built-in demo (the same as "npm run demo"): the project's test IdP signs a SAML Response,
 samlguard verifies it, then rejects tampered copies. The demo and its test keys ship with the source
 repository, not with the npm package: run it from a checkout after "npm ci".
+`;
+
+export const SERVE_HELP = `Usage: samlguard serve --config <file.json> [--host H] [--port N]
+
+Run the external authorization service: nginx auth_request, Envoy ext_authz (HTTP service mode),
+Traefik forwardAuth and Kong forward-auth call GET /auth for every request. It answers 200 with
+identity headers (x-samlguard-subject, -roles, -issuer, -expires, -credential), 401 with
+WWW-Authenticate, or 403; /healthz answers 200. With "signIn" in the configuration it also serves
+/saml/login, /saml/acs, /saml/metadata, /.well-known/jwks.json and /saml/slo.
+
+The configuration file (JSON) is validated at start; SAMLGUARD_HOST, SAMLGUARD_PORT and
+SAMLGUARD_CONFIG come from the environment. It listens on 127.0.0.1:8080 by default and stops
+gracefully on SIGTERM (in-flight requests finish). One audit line per decision goes to stdout.
 `;

@@ -1,18 +1,20 @@
 import { version } from '../../package.json';
 import { suggest } from './args.js';
 import { demoCommand } from './demo.js';
-import { DEMO_HELP, INSPECT_HELP, MAIN_HELP, VERIFY_HELP } from './help.js';
+import { DEMO_HELP, INSPECT_HELP, MAIN_HELP, SERVE_HELP, VERIFY_HELP } from './help.js';
 import { inspectCommand } from './inspect.js';
 import { EXIT, type CliIo } from './io.js';
 import { verifyCommand } from './verify.js';
+import { serveCommand } from './serve.js';
 
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
   verify: verifyCommand,
   inspect: inspectCommand,
   demo: demoCommand,
+  serve: serveCommand,
 };
 
-const HELP: Record<string, string> = { verify: VERIFY_HELP, inspect: INSPECT_HELP, demo: DEMO_HELP };
+const HELP: Record<string, string> = { verify: VERIFY_HELP, inspect: INSPECT_HELP, demo: DEMO_HELP, serve: SERVE_HELP };
 
 /** The samlguard version, as published. */
 export const VERSION: string = version;
@@ -36,7 +38,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (topic === undefined) io.stdout.write(MAIN_HELP);
     else if (HELP[topic] !== undefined) io.stdout.write(HELP[topic]);
     else {
-      io.stderr.write(`samlguard help: unknown command "${topic.slice(0, 40)}". Commands: verify, inspect, demo.\n`);
+      io.stderr.write(`samlguard help: unknown command "${topic.slice(0, 40)}". Commands: verify, inspect, demo, serve.\n`);
       return EXIT.USAGE;
     }
     return EXIT.OK;
@@ -48,7 +50,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (handler === undefined) {
     const close = suggest(command.replace(/^-+/, ''), Object.keys(COMMANDS));
-    io.stderr.write(`samlguard: unknown command "${command.slice(0, 40)}".${close ? ` Did you mean "${close}"?` : ''} Commands: verify, inspect, demo. Run "samlguard --help".\n`);
+    io.stderr.write(`samlguard: unknown command "${command.slice(0, 40)}".${close ? ` Did you mean "${close}"?` : ''} Commands: verify, inspect, demo, serve. Run "samlguard --help".\n`);
     return EXIT.USAGE;
   }
   return handler(rest, io);

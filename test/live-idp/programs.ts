@@ -7,6 +7,8 @@ import { describe, it } from 'vitest';
 /** Debian's python3 (pysaml2 is installed for it), not whatever `python3` a version manager put first. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 export const SIMPLESAMLPHP_DIR = '/usr/share/simplesamlphp';
+/** Debian installs nginx in /usr/sbin, which is not on every PATH. */
+export const NGINX = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
 
 function runs(cmd: string, args: string[]): boolean {
   try {
@@ -21,6 +23,7 @@ function runs(cmd: string, args: string[]): boolean {
 export const PROGRAMS = {
   xmlsec1: { present: () => runs('xmlsec1', ['--version']), packages: 'xmlsec1' },
   pysaml2: { present: () => runs(SYSTEM_PYTHON, ['-c', 'import saml2.server']), packages: 'python3-pysaml2 xmlsec1' },
+  nginx: { present: () => runs(NGINX, ['-v']), packages: 'nginx' },
   simplesamlphp: {
     present: () => existsSync(`${SIMPLESAMLPHP_DIR}/www/index.php`) && runs('php', ['-r', 'exit(extension_loaded("dom") && extension_loaded("openssl") ? 0 : 1);']),
     packages: 'simplesamlphp php-cli php-xml php-mbstring',
