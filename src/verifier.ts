@@ -8,6 +8,7 @@ import { readAssertion } from './saml/assertion.js';
 import { VerifiedCache } from './cache/verified-cache.js';
 import { digestBytes } from './crypto/index.js';
 import { MemoryReplayStore, type MemoryRequestIdStore } from './stores/memory.js';
+import type { ReplayStore, RequestIdStore, RequestStore } from './stores/types.js';
 import { verifyEnvelope } from './saml/response.js';
 import type { Clock, PerCallOptions, VerifiedAssertion, VerifyOptions } from './types.js';
 import { decodeSamlInput } from './xml/input.js';
@@ -243,16 +244,37 @@ function resolveTrust(idp: VerifyOptions['idp'], configuredEntityId: string | un
  * configuration fails at cold start (CONFIG_INVALID), never per request. Reuse the verifier across
  * requests (create it outside your Lambda handler).
  */
-export function createVerifier(options: VerifyOptions): Verifier {
+/** Every option, validated once (CONFIG_INVALID naming the option): what the pipeline and acceptance read. */
+interface Settings {
+  readonly trust: Trust;
+  readonly audiences: readonly string[];
+  readonly recipient: string | undefined;
+  readonly configuredInResponseTo: string | undefined;
+  readonly skewMs: number;
+  readonly maxAgeMs: number | undefined;
+  readonly configuredNow: Clock | undefined;
+  readonly limits: Readonly<Required<ParseLimits>>;
+  readonly dsig: DsigPolicy;
+  readonly requireSignedAssertion: boolean;
+  readonly allowMissingAudienceRestriction: boolean;
+  readonly allowMissingSubjectConfirmationData: boolean;
+  readonly decryption: DecryptionPolicy | undefined;
+  readonly replayMode: 'one-time-use' | 'every-assertion';
+  readonly replayStore: ReplayStore;
+  readonly requestIds: RequestStore | RequestIdStore | undefined;
+  readonly revocationCheck: VerifyOptions['revocationCheck'] | undefined;
+  readonly cache: VerifiedCache | undefined;
+}
+
+/** Step 1 and 2: read the options and resolve the trust source (configured keys, static metadata, or a provider). */
+function readSettings(options: VerifyOptions): Settings {
   if (options === null || typeof options !== 'object') throw invalid('Options are required.');
   const idp = options.idp;
   if (idp === null || typeof idp !== 'object') throw invalid('idp is required: { entityId, certificates } or { metadata }.');
   for (const name of BOOLEAN_OPTIONS) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw invalid(`${name} must be a boolean.`);
   }
-
-  const configuredEntityId = optionalString(idp.entityId, 'idp.entityId');
-  const trust = resolveTrust(idp, configuredEntityId, options.allowSha1 === true);
+  const trust = resolveTrust(idp, optionalString(idp.entityId, 'idp.entityId'), options.allowSha1 === true);
   // allowSha1 is the legacy-crypto opt-in: every real IdP that still signs with SHA-1 does so with a
   // 1024-bit RSA key, so it lowers the default floor to 1024 as well (minRsaKeyBits overrides either way).
   // Weak keys are not a configuration error: they are refused per message, after the algorithm checks.
@@ -262,86 +284,100 @@ export function createVerifier(options: VerifyOptions): Verifier {
   if (!Array.isArray(audienceList) || audienceList.length === 0) {
     throw invalid('audience is required: your SP entityID (a string or an array of strings). If your IdP sends no AudienceRestriction, still give it and add allowMissingAudienceRestriction: true.');
   }
-  const audiences = Object.freeze(audienceList.map((a, i) => nonEmptyString(a, `audience[${i}]`)));
-  const recipient = optionalString(options.recipient, 'recipient');
-  const configuredInResponseTo = optionalString(options.inResponseTo, 'inResponseTo');
   const skewSeconds = optionalSeconds(options.clockSkewSeconds, 'clockSkewSeconds', 60)!;
   if (skewSeconds > 3600) throw invalid('clockSkewSeconds above 3600 defeats expiry checks; fix the clocks instead.');
   const maxAge = optionalSeconds(options.maxAssertionAgeSeconds, 'maxAssertionAgeSeconds');
-  const configuredNow = checkClock(options.now, 'now');
   const limits = resolveLimits(options.limits);
-  const dsig: DsigPolicy = Object.freeze({ allowSha1: options.allowSha1 === true, minRsaKeyBits, allowEmptyReferenceUri: options.allowEmptyReferenceUri === true });
-  const requireSignedAssertion = options.requireSignedAssertion === true;
-  const allowMissingAudienceRestriction = options.allowMissingAudienceRestriction === true;
-  const allowMissingSubjectConfirmationData = options.allowMissingSubjectConfirmationData === true;
-
-  const skewMs = skewSeconds * 1000;
-  const decryption = readDecryption(options.sp, minRsaKeyBits, limits);
-  const replayMode = readReplayMode(options.replay);
-  const replayStore = options.replay?.store ?? new MemoryReplayStore();
   if (options.replay?.store !== undefined) checkStore(options.replay.store, 'replay.store', ['consume']);
   const requestIds = options.requestIds ?? undefined;
   if (requestIds !== undefined) checkStore(requestIds, 'requestIds', ['consume']);
   const revocationCheck = options.revocationCheck ?? undefined;
   if (revocationCheck !== undefined && typeof revocationCheck !== 'function') throw invalid('revocationCheck must be a function (identity) => boolean | Promise<boolean>.');
-  const cache = options.cache === undefined || options.cache === null ? undefined : new VerifiedCache(options.cache);
+  return Object.freeze({
+    trust,
+    audiences: Object.freeze(audienceList.map((a, i) => nonEmptyString(a, `audience[${i}]`))),
+    recipient: optionalString(options.recipient, 'recipient'),
+    configuredInResponseTo: optionalString(options.inResponseTo, 'inResponseTo'),
+    skewMs: skewSeconds * 1000,
+    maxAgeMs: maxAge === undefined ? undefined : maxAge * 1000,
+    configuredNow: checkClock(options.now, 'now'),
+    limits,
+    dsig: Object.freeze({ allowSha1: options.allowSha1 === true, minRsaKeyBits, allowEmptyReferenceUri: options.allowEmptyReferenceUri === true }),
+    requireSignedAssertion: options.requireSignedAssertion === true,
+    allowMissingAudienceRestriction: options.allowMissingAudienceRestriction === true,
+    allowMissingSubjectConfirmationData: options.allowMissingSubjectConfirmationData === true,
+    decryption: readDecryption(options.sp, minRsaKeyBits, limits),
+    replayMode: readReplayMode(options.replay),
+    replayStore: options.replay?.store ?? new MemoryReplayStore(),
+    requestIds,
+    revocationCheck,
+    cache: options.cache === undefined || options.cache === null ? undefined : new VerifiedCache(options.cache),
+  });
+}
 
-  /** Parse, verify the signature(s), check every rule, and build the plain result. */
-  function verifyFresh(input: string | Uint8Array, now: number, inResponseTo: string | undefined, current: CurrentTrust): VerifiedAssertion {
-    const parsed = parseWithLimits(decodeSamlInput(input, limits.maxBytes), limits);
-    const envelope = verifyEnvelope(parsed.document, { entityId: current.entityId, recipient, inResponseTo, requireSignedAssertion, keys: current.keys, dsig, decryption });
-    const claims = readAssertion(envelope.assertion, {
-      now,
-      skewMs,
-      entityId: current.entityId,
-      audiences,
-      recipient,
-      inResponseTo,
-      maxAgeMs: maxAge === undefined ? undefined : maxAge * 1000,
-      allowMissingAudienceRestriction,
-      allowMissingSubjectConfirmationData,
-      decryption,
+/** Step 3, the pipeline: parse once, verify the signature(s), check every rule, build the plain result from the verified element. */
+function runPipeline(s: Settings, input: string | Uint8Array, now: number, inResponseTo: string | undefined, current: CurrentTrust): VerifiedAssertion {
+const { limits, recipient, requireSignedAssertion, dsig, decryption, skewMs, audiences, allowMissingAudienceRestriction, allowMissingSubjectConfirmationData } = s;
+  const parsed = parseWithLimits(decodeSamlInput(input, limits.maxBytes), limits);
+  const envelope = verifyEnvelope(parsed.document, { entityId: current.entityId, recipient, inResponseTo, requireSignedAssertion, keys: current.keys, dsig, decryption });
+  const claims = readAssertion(envelope.assertion, {
+    now,
+    skewMs,
+    entityId: current.entityId,
+    audiences,
+    recipient,
+    inResponseTo,
+    maxAgeMs: s.maxAgeMs,
+    allowMissingAudienceRestriction,
+    allowMissingSubjectConfirmationData,
+    decryption,
+  });
+  const key = envelope.signature.key;
+  const result: VerifiedAssertion = {
+    id: claims.id,
+    issuer: claims.issuer,
+    issueInstant: new Date(claims.issueInstant),
+    subject: claims.subject,
+    attributes: claims.attributes,
+    attributeDetails: claims.attributeDetails,
+    audience: claims.audience,
+    expiresAt: new Date(claims.expiresAt),
+    oneTimeUse: claims.oneTimeUse,
+    signature: {
+      covered: envelope.covered,
+      algorithm: envelope.signature.algorithms.signature,
+      digest: envelope.signature.algorithms.digest,
+      certificateFingerprint: key.fingerprint ?? key.spkiFingerprint,
+    },
+  };
+  if (claims.notBefore !== undefined) result.notBefore = new Date(claims.notBefore);
+  if (claims.notOnOrAfter !== undefined) result.notOnOrAfter = new Date(claims.notOnOrAfter);
+  if (claims.sessionIndex !== undefined) result.sessionIndex = claims.sessionIndex;
+  if (claims.sessionNotOnOrAfter !== undefined) result.sessionNotOnOrAfter = new Date(claims.sessionNotOnOrAfter);
+  if (claims.authnInstant !== undefined) result.authnInstant = new Date(claims.authnInstant);
+  if (claims.authnContextClassRef !== undefined) result.authnContextClassRef = claims.authnContextClassRef;
+  // The request this message answers, read only from signed content: the bearer confirmation (inside
+  // the assertion), else the Response's own attribute when the Response signature covers it. An
+  // unsigned wrapper's InResponseTo could bind an unsolicited assertion to someone else's request.
+  // When both say something they must agree (when an ID was expected, both were checked against it).
+  const fromConfirmation = claims.confirmationInResponseTo;
+  const fromResponse = envelope.covered === 'assertion' ? undefined : envelope.inResponseTo;
+  if (fromConfirmation !== undefined && envelope.inResponseTo !== undefined && fromConfirmation !== envelope.inResponseTo) {
+    throw new SamlGuardError('IN_RESPONSE_TO_MISMATCH', `The Response answers request ${quote(envelope.inResponseTo)} but its SubjectConfirmationData answers ${quote(fromConfirmation)}; they must name the same request.`, {
+      path: 'Response',
+      details: { response: envelope.inResponseTo, confirmation: fromConfirmation },
     });
-    const key = envelope.signature.key;
-    const result: VerifiedAssertion = {
-      id: claims.id,
-      issuer: claims.issuer,
-      issueInstant: new Date(claims.issueInstant),
-      subject: claims.subject,
-      attributes: claims.attributes,
-      attributeDetails: claims.attributeDetails,
-      audience: claims.audience,
-      expiresAt: new Date(claims.expiresAt),
-      oneTimeUse: claims.oneTimeUse,
-      signature: {
-        covered: envelope.covered,
-        algorithm: envelope.signature.algorithms.signature,
-        digest: envelope.signature.algorithms.digest,
-        certificateFingerprint: key.fingerprint ?? key.spkiFingerprint,
-      },
-    };
-    if (claims.notBefore !== undefined) result.notBefore = new Date(claims.notBefore);
-    if (claims.notOnOrAfter !== undefined) result.notOnOrAfter = new Date(claims.notOnOrAfter);
-    if (claims.sessionIndex !== undefined) result.sessionIndex = claims.sessionIndex;
-    if (claims.sessionNotOnOrAfter !== undefined) result.sessionNotOnOrAfter = new Date(claims.sessionNotOnOrAfter);
-    if (claims.authnInstant !== undefined) result.authnInstant = new Date(claims.authnInstant);
-    if (claims.authnContextClassRef !== undefined) result.authnContextClassRef = claims.authnContextClassRef;
-    // The request this message answers, read only from signed content: the bearer confirmation (inside
-    // the assertion), else the Response's own attribute when the Response signature covers it. An
-    // unsigned wrapper's InResponseTo could bind an unsolicited assertion to someone else's request.
-    // When both say something they must agree (when an ID was expected, both were checked against it).
-    const fromConfirmation = claims.confirmationInResponseTo;
-    const fromResponse = envelope.covered === 'assertion' ? undefined : envelope.inResponseTo;
-    if (fromConfirmation !== undefined && envelope.inResponseTo !== undefined && fromConfirmation !== envelope.inResponseTo) {
-      throw new SamlGuardError('IN_RESPONSE_TO_MISMATCH', `The Response answers request ${quote(envelope.inResponseTo)} but its SubjectConfirmationData answers ${quote(fromConfirmation)}; they must name the same request.`, {
-        path: 'Response',
-        details: { response: envelope.inResponseTo, confirmation: fromConfirmation },
-      });
-    }
-    const answered = fromConfirmation ?? fromResponse;
-    if (answered !== undefined) result.inResponseTo = (' ' + answered).slice(1); // not a slice of the input
-    return freezeClaims(result);
   }
+  const answered = fromConfirmation ?? fromResponse;
+  if (answered !== undefined) result.inResponseTo = (' ' + answered).slice(1); // not a slice of the input
+  return freezeClaims(result);
+}
+
+
+export function createVerifier(options: VerifyOptions): Verifier {
+  const settings = readSettings(options);
+  const { trust, skewMs, configuredNow, configuredInResponseTo, cache, replayMode, replayStore, requestIds, revocationCheck } = settings;
+  const verifyFresh = (input: string | Uint8Array, now: number, inResponseTo: string | undefined, current: CurrentTrust): VerifiedAssertion => runPipeline(settings, input, now, inResponseTo, current);
 
   /** A cached result is served only while every time rule would still pass. */
   function stillValid(r: VerifiedAssertion, now: number): boolean {
