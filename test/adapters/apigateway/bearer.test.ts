@@ -75,3 +75,24 @@ describe('Bearer tokens in the authorizer', () => {
     expect(() => createSamlAuthorizer({ tokens })).not.toThrow();
   });
 });
+
+describe('Bearer refusals through the authorizer, each with its code', () => {
+  it('expired, wrong audience, unknown kid, alg none, HS256 keyed with the public key', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { SignJWT } = await import('jose');
+    const { handler, decisions } = setup();
+    const t = await token();
+    const late = createSamlAuthorizer({ tokens: createTokenVerifier({ issuer: ISS, audience: AUD, jwks: issuer.jwks(), now: new Date(VALID_NOW.getTime() + 3600_000) }), onDecision: (d) => void decisions.push(d) });
+    const otherAud = createSamlAuthorizer({ tokens: createTokenVerifier({ issuer: ISS, audience: 'https://other/api', jwks: issuer.jwks(), now: VALID_NOW }), onDecision: (d) => void decisions.push(d) });
+    const claims = { iss: ISS, aud: AUD, sub: 'eve', iat: Math.floor(VALID_NOW.getTime() / 1000), exp: Math.floor(VALID_NOW.getTime() / 1000) + 300, jti: 'j', idp: 'x', roles: ['admin'] };
+    const unknownKid = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'nope', typ: 'at+jwt' }).sign(loadKeyPair('ec-p256').privateKey);
+    const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const none = `${enc({ alg: 'none', kid: 'k1', typ: 'at+jwt' })}.${enc(claims)}.AA`;
+    const h = enc({ alg: 'HS256', kid: 'k1', typ: 'at+jwt' });
+    const hs = `${h}.${enc(claims)}.${createHmac('sha256', JSON.stringify(issuer.jwks().keys[0])).update(`${h}.${enc(claims)}`).digest('base64url')}`;
+    for (const [h2, cred] of [[late, t], [otherAud, t], [handler, unknownKid], [handler, none], [handler, hs]] as const) {
+      await expect(h2(tokenEvent(`Bearer ${cred}`))).rejects.toThrow('Unauthorized');
+    }
+    expect(decisions.map((d) => (d.effect === 'unauthorized' ? d.code : d.effect))).toEqual(['EXPIRED', 'AUDIENCE_MISMATCH', 'KEY_NOT_TRUSTED', 'ALGORITHM_NOT_ALLOWED', 'ALGORITHM_NOT_ALLOWED']);
+  });
+});
