@@ -54,6 +54,16 @@ describe('xs:dateTime is parsed strictly (NotBefore, NotOnOrAfter, IssueInstant,
     await verifyAssertion(later('2026-01-15T10:00:30+14:00'.replace('10:00:30', '00:00:30').replace('2026-01-15', '2026-01-16')), noSkew); // 2026-01-15T10:00:30Z
   });
 
+  it('the edges of the clock and of offsets are accepted: hour 23, minute 59 offsets, offsets with minutes applied exactly', async () => {
+    const noSkew = opts({ clockSkewSeconds: 0 });
+    await verifyAssertion(edit((doc) => first(doc, 'AuthnStatement').setAttribute('AuthnInstant', '2026-01-14T23:59:59Z')), opts());
+    const nb = (v: string) => edit((doc) => conditionsOf(doc).setAttribute('NotBefore', v));
+    await verifyAssertion(nb('2026-01-15T15:59:30+05:59'), noSkew); // 10:00:30Z
+    await verifyAssertion(nb('2026-01-15T10:30:30+00:30'), noSkew); // 10:00:30Z
+    await rejectsWith(verifyAssertion(nb('2026-01-15T10:31:30+00:30'), noSkew), 'NOT_YET_VALID'); // 10:01:30Z
+    await verifyAssertion(nb('2026-01-15T09:30:30-00:30'), noSkew); // 10:00:30Z
+  });
+
   it('fractional seconds and no zone (UTC) are accepted', async () => {
     await verifyAssertion(edit((doc) => conditionsOf(doc).setAttribute('NotBefore', '2026-01-15T09:59:55.123456')), opts());
   });
