@@ -6,13 +6,10 @@ import type {
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
 import type { ErrorCode } from '../../errors.js';
-import type { RoleMapper, RoleRule } from '../../roles/mapper.js';
 export type { AllowDecision, AuthorizerDecision, DenyDecision, ErrorDecision, UnauthorizedDecision } from '../shared/decide.js';
-import type { Clock, VerifiedAssertion } from '../../types.js';
-import type { Verifier } from '../../verifier.js';
-import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
+import type { VerifiedAssertion } from '../../types.js';
+import type { VerifiedToken } from '../../token/verifier.js';
 import { isSamlGuardError, SamlGuardError } from './core.js';
-import type { TracerLike } from '../../telemetry/tracing.js';
 import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type Credential, type CredentialSource } from '../shared/credential.js';
 import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AllowDecision, type AuthorizerDecision, type DecisionBase, type DecisionEventKind, type DenyDecision, type DoorOptions } from '../shared/decide.js';
 import { compileRoutes, routesOf } from '../shared/routes.js';

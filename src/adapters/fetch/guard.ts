@@ -5,11 +5,8 @@
  * answer differ.
  */
 import type { ErrorCode } from '../../errors.js';
-import type { RoleMapper, RoleRule } from '../../roles/mapper.js';
-import type { TracerLike } from '../../telemetry/tracing.js';
-import type { TokenVerifier, VerifiedToken } from '../../token/verifier.js';
+import type { VerifiedToken } from '../../token/verifier.js';
 import type { Clock, VerifiedAssertion } from '../../types.js';
-import type { Verifier } from '../../verifier.js';
 import { cookieValue, parseAuthorization, type Credential, type CredentialSource } from '../shared/credential.js';
 import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AuthorizerDecision, type DecisionBase, type DoorOptions } from '../shared/decide.js';
 import { compileRoutes, resourceMatches, routesOf } from '../shared/routes.js';
