@@ -399,3 +399,31 @@ describe('namespaces of the signature parts', () => {
     });
   });
 });
+
+describe('shape: survivors of the mutation run, pinned', () => {
+  it('an empty comment inside Signature or SignedInfo is still a comment → SIGNATURE_SHAPE_INVALID', () => {
+    shapeInvalid((p) => p.signature.insertBefore(p.doc.createComment(''), p.signedInfo));
+    shapeInvalid((p) => p.signedInfo.appendChild(p.doc.createComment('')));
+    shapeInvalid((p) => p.digestValue.appendChild(p.doc.createComment('')));
+  });
+
+  it('an element of the exc-c14n namespace that is not InclusiveNamespaces → SIGNATURE_SHAPE_INVALID', () => {
+    shapeInvalid((p) => {
+      const el = p.doc.createElementNS(NS.ec, 'ec:ExclusiveNamespaces');
+      el.setAttribute('PrefixList', 'saml');
+      p.c14nMethod.appendChild(el);
+    });
+  });
+
+  it('InclusiveNamespaces is a parameter of exclusive c14n WithComments too: accepted and honoured', () => {
+    verifyDoc(
+      edit(valid, (p) => {
+        p.c14nMethod.setAttribute('Algorithm', C14N.EXC_WITH_COMMENTS);
+        const el = p.doc.createElementNS(NS.ec, 'ec:InclusiveNamespaces');
+        el.setAttribute('PrefixList', 'saml');
+        p.c14nMethod.appendChild(el);
+        resign(p);
+      }),
+    );
+  });
+});

@@ -163,3 +163,11 @@ describe('InResponseTo', () => {
 void ISSUED_AT;
 void NOW;
 void iso;
+
+describe('Audience values are compared without the whitespace of pretty-printed XML', () => {
+  it('an Audience with surrounding newlines and indentation matches the configured audience', async () => {
+    const xml = edit((doc) => (first(doc, 'Audience').textContent = '\n      https://sp.samlguard.test/metadata\n    '));
+    await verifyAssertion(xml, opts());
+    await rejectsWith(verifyAssertion(edit((doc) => (first(doc, 'Audience').textContent = ' https://sp.samlguard.test/metadata-other ')), opts()), 'AUDIENCE_MISMATCH');
+  });
+});
