@@ -7,11 +7,9 @@ import type {
 } from 'aws-lambda';
 import type { ErrorCode } from '../../errors.js';
 export type { AllowDecision, AuthorizerDecision, DenyDecision, ErrorDecision, UnauthorizedDecision } from '../shared/decide.js';
-import type { VerifiedAssertion } from '../../types.js';
-import type { VerifiedToken } from '../../token/verifier.js';
-import { isSamlGuardError, SamlGuardError } from './core.js';
+import { SamlGuardError } from './core.js';
 import { cookieFromHeaders, cookieFromV2, parseAuthorization, singleHeader, type Credential, type CredentialSource } from '../shared/credential.js';
-import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AllowDecision, type AuthorizerDecision, type DecisionBase, type DecisionEventKind, type DenyDecision, type DoorOptions } from '../shared/decide.js';
+import { identifyAndMap, readDeciders, reportDecision, traceAuthorize, type AllowDecision, type AuthorizerDecision, type DecisionBase, type DecisionEventKind, type DenyDecision, type DoorOptions } from '../shared/decide.js';
 import { compileRoutes, routesOf } from '../shared/routes.js';
 import { parseApiArn, policyDocument, resourceMatches, wholeStage } from './policy.js';
 
@@ -189,38 +187,17 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     const arn = parseApiArn(base.resource);
     if (arn === undefined) return unauthorized('INPUT_MALFORMED', `The event's ${kind === 'HTTP' ? 'routeArn' : 'methodArn'} is not an execute-api ARN.`);
 
-    let identity: VerifiedAssertion | VerifiedToken;
-    let presented: 'SAML' | 'Bearer' | undefined;
-    try {
-      const credential = credentialOf(kind, event);
-      presented = credential.kind === 'bearer' ? 'Bearer' : 'SAML';
-      identity = await identify(deciders, credential, clock === undefined ? undefined : { now }, base);
-    } catch (err) {
-      if (isSamlGuardError(err)) return unauthorized(err.code, err.message, presented);
-      await report(call, { ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
-      throw err;
+    const outcome = await identifyAndMap(deciders, () => credentialOf(kind, event), now, clock === undefined ? undefined : { now }, base, (d) => report(call, d));
+    // Exactly this message: it is what makes API Gateway answer 401 instead of 500.
+    if (outcome.kind === 'unauthorized') throw new Error('Unauthorized');
+    const { identity, credential, principalId } = outcome;
+    if (outcome.kind === 'deny') {
+      const context: SamlAuthorizerContext = { nameId: principalId, roles: outcome.roles.join(','), expiresAt: identity.expiresAt.toISOString(), assertionId: identity.id, issuer: identity.issuer, credential };
+      return denyResult(kind, principalId, context, [wholeStage(arn)]);
     }
-    const credential: 'SAML' | 'Bearer' = presented;
-
-    const principalId = identity.subject.nameId;
-    let roles: string[];
-    let expiresAt: string;
-    try {
-      ({ roles, expiresAt } = rolesFor(deciders, identity, now));
-    } catch (err) {
-      if (isRoleRefusal(err)) {
-        const context: SamlAuthorizerContext = { nameId: principalId, roles: '', expiresAt: identity.expiresAt.toISOString(), assertionId: identity.id, issuer: identity.issuer, credential };
-        return deny(call, kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), credential, identity });
-      }
-      await report(call, { ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
-      throw err;
-    }
-
+    const { roles, expiresAt } = outcome;
+    const frozenRoles = roles;
     const context: SamlAuthorizerContext = { nameId: principalId, roles: roles.join(','), expiresAt, assertionId: identity.id, issuer: identity.issuer, credential };
-    const frozenRoles = Object.freeze([...roles]);
-    if (roles.length === 0) {
-      return deny(call, kind, principalId, context, [wholeStage(arn)], { ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles: frozenRoles, credential, identity });
-    }
 
     let allowed: string[];
     if (routes === undefined) {
@@ -246,6 +223,17 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     return result;
   }
 
+  /** The refusal for a verified identity, built from our own values (nothing a hook does can change it). */
+  function denyResult(kind: AuthorizerEventKind, principalId: string, context: SamlAuthorizerContext, denied: readonly string[], allowed: readonly string[] = []): SamlPolicyResult | SamlSimpleResult {
+    return kind === 'HTTP' && httpApiResponse === 'simple'
+      ? { isAuthorized: false, context }
+      : {
+          principalId,
+          policyDocument: policyDocument(allowed.length > 0 ? [{ effect: 'Allow', resources: allowed }, { effect: 'Deny', resources: denied }] : [{ effect: 'Deny', resources: denied }]),
+          context,
+        };
+  }
+
   async function deny(
     call: CallRecord | undefined,
     kind: AuthorizerEventKind,
@@ -255,15 +243,7 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     decision: DenyDecision,
     allowed: readonly string[] = [],
   ): Promise<SamlPolicyResult | SamlSimpleResult> {
-    // Built before the hook runs, from our own values: nothing the hook does can change it.
-    const result: SamlPolicyResult | SamlSimpleResult =
-      kind === 'HTTP' && httpApiResponse === 'simple'
-        ? { isAuthorized: false, context }
-        : {
-            principalId,
-            policyDocument: policyDocument(allowed.length > 0 ? [{ effect: 'Allow', resources: allowed }, { effect: 'Deny', resources: denied }] : [{ effect: 'Deny', resources: denied }]),
-            context,
-          };
+    const result = denyResult(kind, principalId, context, denied, allowed);
     await report(call, decision);
     return result;
   }

@@ -8,9 +8,9 @@ import type { ErrorCode } from '../../errors.js';
 import type { VerifiedToken } from '../../token/verifier.js';
 import type { Clock, VerifiedAssertion } from '../../types.js';
 import { cookieValue, parseAuthorization, type Credential, type CredentialSource } from '../shared/credential.js';
-import { identify, isRoleRefusal, readDeciders, reportDecision, rolesFor, traceAuthorize, type AuthorizerDecision, type DecisionBase, type DoorOptions } from '../shared/decide.js';
+import { identifyAndMap, readDeciders, reportDecision, traceAuthorize, type AuthorizerDecision, type DecisionBase, type DoorOptions } from '../shared/decide.js';
 import { compileRoutes, resourceMatches, routesOf } from '../shared/routes.js';
-import { ERROR_CODES, isSamlGuardError, SamlGuardError } from './core.js';
+import { ERROR_CODES, SamlGuardError } from './core.js';
 
 /** Options of {@link createRequestGuard}: the same as every door's; validated at creation (CONFIG_INVALID). */
 export type RequestGuardOptions = DoorOptions;
@@ -82,39 +82,11 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     if (requestId !== null && requestId.length <= 200) base.requestId = requestId;
     const report = (d: AuthorizerDecision) => reportDecision(onDecision, record, d);
 
-    let identity: VerifiedAssertion | VerifiedToken;
-    let presented: 'SAML' | 'Bearer' | undefined;
-    try {
-      const credential = credentialOf(request);
-      presented = credential.kind === 'bearer' ? 'Bearer' : 'SAML';
-      identity = await identify(deciders, credential, clock === undefined ? undefined : { now }, base);
-    } catch (err) {
-      if (!isSamlGuardError(err)) {
-        await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
-        throw err;
-      }
-      await report({ ...base, effect: 'unauthorized', code: err.code, message: err.message, ...(presented !== undefined ? { credential: presented } : {}) });
-      return { allowed: false, response: json(401, err.code, { 'www-authenticate': challenge }) };
-    }
-    const credential: 'SAML' | 'Bearer' = presented;
-    const principalId = identity.subject.nameId;
-    let roles: string[];
-    let expiresAt: string;
-    try {
-      ({ roles, expiresAt } = rolesFor(deciders, identity, now));
-    } catch (err) {
-      if (isRoleRefusal(err)) {
-        await report({ ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles: Object.freeze([]), credential, identity });
-        return { allowed: false, response: json(403, err.code) };
-      }
-      await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
-      throw err;
-    }
-    const frozen = Object.freeze([...roles]);
-    if (roles.length === 0) {
-      await report({ ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles: frozen, credential, identity });
-      return { allowed: false, response: json(403, 'NO_ROLE') };
-    }
+    const outcome = await identifyAndMap(deciders, () => credentialOf(request), now, clock === undefined ? undefined : { now }, base, report);
+    if (outcome.kind === 'unauthorized') return { allowed: false, response: json(401, outcome.code, { 'www-authenticate': challenge }) };
+    if (outcome.kind === 'deny') return { allowed: false, response: json(403, outcome.code) };
+    const { identity, credential, principalId, roles, expiresAt } = outcome;
+    const frozen = roles;
     if (routes !== undefined) {
       const asked = `${method}/${url.pathname.slice(1)}`;
       const permitted = routesOf(routes, roles).some((r) => r === '$default' || resourceMatches(r, asked));

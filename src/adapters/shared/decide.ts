@@ -237,3 +237,58 @@ export async function reportDecision(onDecision: ((d: AuthorizerDecision) => voi
     return false;
   }
 }
+
+/** What the shared part of a decision concluded, before the door checks routes and shapes its answer. */
+export type Identification =
+  | { readonly kind: 'identified'; readonly identity: VerifiedAssertion | VerifiedToken; readonly credential: 'SAML' | 'Bearer'; readonly principalId: string; readonly roles: readonly string[]; readonly expiresAt: string }
+  | { readonly kind: 'unauthorized'; readonly code: ErrorCode }
+  | { readonly kind: 'deny'; readonly code: 'NO_ROLE' | 'GROUPS_OVERAGE' | 'CLAIM_INVALID'; readonly identity: VerifiedAssertion | VerifiedToken; readonly credential: 'SAML' | 'Bearer'; readonly principalId: string; readonly roles: readonly string[] };
+
+/**
+ * Read the credential, verify it and decide its roles, reporting the refusals (401, and the 403s that do
+ * not depend on the route) through `report`. An unexpected failure is reported as `error` and rethrown;
+ * the door then fails rather than decide. The allow, and route refusals, are the door's to report.
+ */
+export async function identifyAndMap(
+  d: Deciders,
+  readCredential: () => Credential,
+  now: number,
+  perCall: PerCallOptions | undefined,
+  base: DecisionBase,
+  report: (decision: AuthorizerDecision) => Promise<boolean>,
+): Promise<Identification> {
+  let identity: VerifiedAssertion | VerifiedToken;
+  let presented: 'SAML' | 'Bearer' | undefined;
+  try {
+    const credential = readCredential();
+    presented = credential.kind === 'bearer' ? 'Bearer' : 'SAML';
+    identity = await identify(d, credential, perCall, base);
+  } catch (err) {
+    if (!isSamlGuardError(err)) {
+      await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+    await report({ ...base, effect: 'unauthorized', code: err.code, message: err.message, ...(presented !== undefined ? { credential: presented } : {}) });
+    return { kind: 'unauthorized', code: err.code };
+  }
+  const credential: 'SAML' | 'Bearer' = presented;
+  const principalId = identity.subject.nameId;
+  let mapped: { roles: string[]; expiresAt: string };
+  try {
+    mapped = rolesFor(d, identity, now);
+  } catch (err) {
+    if (isRoleRefusal(err)) {
+      const roles = Object.freeze([] as string[]);
+      await report({ ...base, effect: 'deny', code: err.code, message: err.message, principalId, roles, credential, identity });
+      return { kind: 'deny', code: err.code, identity, credential, principalId, roles };
+    }
+    await report({ ...base, effect: 'error', message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+  const roles = Object.freeze([...mapped.roles]);
+  if (roles.length === 0) {
+    await report({ ...base, effect: 'deny', code: 'NO_ROLE', message: 'No role rule matched this identity.', principalId, roles, credential, identity });
+    return { kind: 'deny', code: 'NO_ROLE', identity, credential, principalId, roles };
+  }
+  return { kind: 'identified', identity, credential, principalId, roles, expiresAt: mapped.expiresAt };
+}
