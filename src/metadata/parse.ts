@@ -83,7 +83,8 @@ function isSaml2Idp(descriptor: Element): boolean {
 export function parseIdpMetadata(xml: string | Uint8Array, options: ParseMetadataOptions = {}): IdpMetadata {
   let root: Element;
   try {
-    root = parseXml(xml, { maxBytes: 16 * 1024 * 1024, maxElements: 500_000, ...options.limits }).root;
+    // Aggregates (InCommon, eduGAIN) are large and declare many namespaces: generous limits, still bounded.
+    root = parseXml(xml, { maxBytes: 16 * 1024 * 1024, maxElements: 500_000, maxAttributes: 256, maxNamespaceDeclarations: 128, maxNamespacesInScope: 256, ...options.limits }).root;
   } catch (cause) {
     throw invalid(`The metadata is not acceptable XML: ${(cause as Error).message}`, undefined, cause);
   }
