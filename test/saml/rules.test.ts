@@ -171,3 +171,34 @@ describe('Audience values are compared without the whitespace of pretty-printed 
     await rejectsWith(verifyAssertion(edit((doc) => (first(doc, 'Audience').textContent = ' https://sp.samlguard.test/metadata-other ')), opts()), 'AUDIENCE_MISMATCH');
   });
 });
+
+describe('claims survivors of the mutation run, pinned', () => {
+  it('an Issuer with pretty-printing whitespace is the same Issuer', async () => {
+    const xml = edit((doc) => (all(doc, 'Issuer')[1]!.textContent = '\n   https://idp.samlguard.test/metadata\n '));
+    expect((await verifyAssertion(xml, opts())).issuer).toBe('https://idp.samlguard.test/metadata');
+  });
+
+  it('an assertion without OneTimeUse is not one-time-use: the API flow may present it again', async () => {
+    const { createVerifier } = await import('../../src/index.js');
+    const v = createVerifier(opts());
+    const xml = response({}, { sign: 'both' });
+    expect((await v.verify(xml)).oneTimeUse).toBe(false);
+    expect((await v.verify(xml)).subject.nameId).toBe('alice@example.com');
+  });
+
+  it('without Conditions NotOnOrAfter, expiresAt comes from the bearer confirmation (a real instant)', async () => {
+    const xml = edit((doc) => conditionsOf(doc).removeAttribute('NotOnOrAfter'));
+    const r = await verifyAssertion(xml, opts());
+    expect(Number.isFinite(r.expiresAt.getTime())).toBe(true);
+    expect(r.expiresAt.toISOString()).toBe(scdNotOnOrAfter(xml));
+  });
+
+  it('a Subject with a BaseID → SUBJECT_INVALID (samlguard reads NameID only, never a BaseID beside it)', async () => {
+    const xml = edit((doc) => insert(first(doc, 'Subject'), '<saml:BaseID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="x"/>', first(doc, 'NameID')));
+    await rejectsWith(verifyAssertion(xml, opts()), 'SUBJECT_INVALID');
+  });
+});
+
+function scdNotOnOrAfter(xml: string): string {
+  return new Date(/<saml:SubjectConfirmationData NotOnOrAfter="([^"]+)"/.exec(xml)![1]!).toISOString();
+}
