@@ -421,3 +421,12 @@ describe('parseXml: attribute and namespace limits (cost bounded by input size)'
     }
   });
 });
+
+describe('parseXml: character references at the exact bounds of XML 1.0 Char', () => {
+  it.each(['#x9', '#xA', '#xD', '#x20', '#xD7FF', '#xE000', '#xFFFD', '#x10000', '#x10FFFF', '#32', '#55295', '#57344', '#1114111'])('&%s; is a character XML allows', (ref) => {
+    expect(parseXml(`<r>&${ref};</r>`).root.localName).toBe('r');
+  });
+  it.each(['#x0', '#x8', '#x1F', '#xD800', '#xDFFF', '#xFFFE', '#xFFFF', '#x110000', '#31', '#55296', '#57343', '#1114112'])('&%s; names a character XML forbids → XML_MALFORMED', (ref) => {
+    parseCode(`<r>&${ref};</r>`, 'XML_MALFORMED');
+  });
+});
