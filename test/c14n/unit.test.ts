@@ -339,3 +339,24 @@ describe('c14n: many namespace declarations (the sort and scope handling stay li
   });
 });
 
+
+describe('c14n: orderings and omissions the mutation run showed unguarded', () => {
+  it('attributes are ordered by code point, not UTF-16 unit: U+FFFD sorts before U+10000', () => {
+    const el = root('<r a\u{10000}="1" a\uFFFD="2" b="3"/>');
+    for (const alg of ALL) expect(canonicalize(el, alg)).toBe('<r a\uFFFD="2" a\u{10000}="1" b="3"></r>');
+  });
+
+  it('namespace prefixes too: U+FFFD before U+10000, in both sort paths (few and many declarations)', () => {
+    const few = root('<r xmlns:p\u{10000}="urn:1" xmlns:p\uFFFD="urn:2"/>');
+    expect(canonicalize(few, C14N.C14N10)).toBe('<r xmlns:p\uFFFD="urn:2" xmlns:p\u{10000}="urn:1"></r>');
+    const names = [...Array.from({ length: 10 }, (_, i) => `q${i}`), 'p\u{10000}', 'p\uFFFD'];
+    const many = root(`<r ${names.map((n) => `xmlns:${n}="urn:${n}"`).join(' ')}/>`);
+    const out = canonicalize(many, C14N.C14N10);
+    expect(out.indexOf('xmlns:p\uFFFD')).toBeLessThan(out.indexOf('xmlns:p\u{10000}'));
+  });
+
+  it('a declaration of the xml prefix is never rendered (inclusive and exclusive)', () => {
+    const el = root('<r xmlns:xml="http://www.w3.org/XML/1998/namespace"><c xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en"/></r>');
+    for (const alg of ALL) expect(canonicalize(el, alg)).toBe('<r><c xml:lang="en"></c></r>');
+  });
+});
