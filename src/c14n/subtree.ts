@@ -120,6 +120,26 @@ function renderLeaf(st: State, node: Node): void {
   }
 }
 
+interface Emitted {
+  /** [prefix, uri, …] to render. */
+  readonly decls: string[];
+  /** [prefix, previous value in `rendered`, …]. */
+  readonly undo: Array<string | undefined>;
+}
+
+/**
+ * Record that an element emits `p` → `u`. Setting `rendered` at once also answers "already emitted on
+ * this element?" in O(1) for the checks that follow: an element binds a prefix to one URI only.
+ */
+function emit(emitted: Emitted | null, rendered: NsMap, p: string, u: string): Emitted {
+  const prior = rendered.get(p);
+  rendered.set(p, u);
+  if (emitted === null) return { decls: [p, u], undo: [p, prior] };
+  emitted.decls.push(p, u);
+  emitted.undo.push(p, prior);
+  return emitted;
+}
+
 /**
  * Exclusive c14n of one element. `rendered` holds what output ancestors rendered; `inScope` the
  * namespaces in scope at the parent, tracked only when a PrefixList needs them (null otherwise). Both
@@ -130,26 +150,15 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
   const attrs = el.attributes;
   const n = attrs.length;
   let regular: AttrLike[] | null = null;
-  let decls: string[] | null = null;
-  // [prefix, previous value, …] to restore `rendered` and `inScope` after the children.
-  let renderedUndo: Array<string | undefined> | null = null;
+  // The declarations this element emits, and [prefix, previous value, …] to restore `rendered` after
+  // the children; allocated only when the element emits one (most elements do not).
+  let emitted: Emitted | null = null;
   let scopeUndo: Array<string | undefined> | null = null;
-
-  // A declaration is emitted when its binding differs from what output ancestors rendered. Setting
-  // `rendered` at once also answers "already emitted on this element?" in O(1): an element binds a
-  // prefix to one URI only.
-  const emit = (p: string, u: string): void => {
-    if (decls === null) decls = [p, u];
-    else decls.push(p, u);
-    if (renderedUndo === null) renderedUndo = [p, rendered.get(p)];
-    else renderedUndo.push(p, rendered.get(p));
-    rendered.set(p, u);
-  };
 
   // Visibly utilized: the element's own prefix (or the default namespace) …
   const ep = el.prefix ?? '';
   const eu = el.namespaceURI ?? '';
-  if ((rendered.get(ep) ?? '') !== eu) emit(ep, eu);
+  if ((rendered.get(ep) ?? '') !== eu) emitted = emit(emitted, rendered, ep, eu);
 
   // … and the prefix of every prefixed attribute except xml:*.
   for (let i = 0; i < n; i++) {
@@ -168,7 +177,7 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
     const ap = a.prefix;
     if (ap && ap !== 'xml') {
       const au = a.namespaceURI ?? '';
-      if ((rendered.get(ap) ?? '') !== au) emit(ap, au);
+      if ((rendered.get(ap) ?? '') !== au) emitted = emit(emitted, rendered, ap, au);
     }
   }
 
@@ -181,12 +190,12 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
       const p = list[i]!;
       const u = inScope.get(p) ?? '';
       if (u === '' && p !== '') continue;
-      if ((rendered.get(p) ?? '') !== u) emit(p, u);
+      if ((rendered.get(p) ?? '') !== u) emitted = emit(emitted, rendered, p, u);
     }
   }
 
   let out = '<' + name;
-  if (decls !== null) out += renderNsDecls(decls);
+  if (emitted !== null) out += renderNsDecls(emitted.decls);
   if (regular !== null) {
     sortAttrs(regular);
     out += renderAttrs(regular);
@@ -200,7 +209,7 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
     else renderLeaf(st, c);
   }
   st.out += '</' + name + '>';
-  if (renderedUndo !== null) restoreNs(rendered, renderedUndo);
+  if (emitted !== null) restoreNs(rendered, emitted.undo);
   if (scopeUndo !== null) restoreNs(inScope!, scopeUndo);
 }
 
