@@ -4,6 +4,9 @@ import { C14N, type C14nAlgorithm } from '../c14n/index.js';
 export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 export const EXC_C14N_NS = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 export const ENVELOPED_SIGNATURE = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+export const ECDSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256';
+export const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
 
 export interface SignatureAlgorithm {
   readonly uri: string;
@@ -33,11 +36,11 @@ const dig = (uri: string, name: string, hash: HashName): DigestAlgorithm => Obje
 const SIGNATURE_ALGORITHMS: ReadonlyMap<string, SignatureAlgorithm> = new Map(
   [
     sig('http://www.w3.org/2000/09/xmldsig#rsa-sha1', 'rsa-sha1', 'rsa', 'sha1'),
-    sig('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', 'rsa-sha256', 'rsa', 'sha256'),
+    sig(RSA_SHA256, 'rsa-sha256', 'rsa', 'sha256'),
     sig('http://www.w3.org/2001/04/xmldsig-more#rsa-sha384', 'rsa-sha384', 'rsa', 'sha384'),
     sig('http://www.w3.org/2001/04/xmldsig-more#rsa-sha512', 'rsa-sha512', 'rsa', 'sha512'),
     sig('http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1', 'ecdsa-sha1', 'ec', 'sha1'),
-    sig('http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'ecdsa-sha256', 'ec', 'sha256'),
+    sig(ECDSA_SHA256, 'ecdsa-sha256', 'ec', 'sha256'),
     sig('http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384', 'ecdsa-sha384', 'ec', 'sha384'),
     sig('http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512', 'ecdsa-sha512', 'ec', 'sha512'),
   ].map((a) => [a.uri, a]),
@@ -46,7 +49,7 @@ const SIGNATURE_ALGORITHMS: ReadonlyMap<string, SignatureAlgorithm> = new Map(
 const DIGEST_ALGORITHMS: ReadonlyMap<string, DigestAlgorithm> = new Map(
   [
     dig('http://www.w3.org/2000/09/xmldsig#sha1', 'sha1', 'sha1'),
-    dig('http://www.w3.org/2001/04/xmlenc#sha256', 'sha256', 'sha256'),
+    dig(SHA256, 'sha256', 'sha256'),
     dig('http://www.w3.org/2001/04/xmldsig-more#sha384', 'sha384', 'sha384'),
     dig('http://www.w3.org/2001/04/xmlenc#sha512', 'sha512', 'sha512'),
   ].map((a) => [a.uri, a]),

@@ -18,13 +18,13 @@ async function expectFuzzClean(seeds: FuzzSeed[]): Promise<void> {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyPair } from '../../fixtures/index.js';
 import { buildResponse } from '../../fixtures/saml.js';
-import { createVerifier, parseIdpMetadata, type VerifiedAssertion } from '../../src/index.js';
+import { createServiceProvider, createVerifier, parseIdpMetadata, type VerifiedAssertion } from '../../src/index.js';
 import { programPresent } from './programs.js';
 import { pysaml2Responses, spMetadataXml } from './pysaml2.js';
 import { SSP_USERS, startSimpleSamlPhp, type SimpleSamlPhp } from './simplesamlphp.js';
 import { fuzz, type FuzzSeed } from '../fuzz/mutator.js';
 import { decodeResponse, expectTamperedRefused } from './tamper.js';
-import { signatureTemplate, xmlsec1Sign } from './xmlsec1.js';
+import { signatureTemplate, xmlsec1Sign, xmlsec1Verify } from './xmlsec1.js';
 
 const SP_KEY = loadKeyPair('rsa3072');
 const EMAIL = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
@@ -217,6 +217,25 @@ if (programPresent('xmlsec1', 'live IdP: xmlsec1')) {
         expect(r.attributes['groups']).toEqual(['engineering', 'admins']);
         expect(r.signature.covered).toBe(c.covered);
         await expectTamperedRefused(signed[name]!, (xml) => verifier.verify(xml));
+      });
+    }
+
+    // The other direction: what samlguard signs (SignedInfo written in canonical form, never re-parsed)
+    // must verify in an independent implementation, and an edited copy must not.
+    for (const keyName of ['rsa2048-next', 'ec-p256'] as const) {
+      it(`verifies the HTTP-POST AuthnRequest samlguard signs with ${keyName}; an edited copy fails`, async () => {
+        const key = loadKeyPair(keyName);
+        const sp = createServiceProvider({
+          entityId: SP,
+          acsUrl: ACS,
+          idp: { entityId: IDP, certificates: [loadKeyPair('rsa2048').certificatePem], ssoUrl: 'https://idp.xmlsec1.samlguard.test/sso', ssoBinding: 'post' },
+          signing: { privateKey: key.privateKeyPem, certificate: key.certificatePem },
+        });
+        const r = await sp.authnRequest({ binding: 'post' });
+        const xml = Buffer.from(r.form!.fields['SAMLRequest']!, 'base64').toString();
+        const good = await xmlsec1Verify(xml, key.certificatePem);
+        expect(good.ok, good.detail).toBe(true);
+        expect((await xmlsec1Verify(xml.replace(ACS, 'https://evil.example/acs'), key.certificatePem)).ok).toBe(false);
       });
     }
 

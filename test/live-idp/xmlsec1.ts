@@ -45,3 +45,24 @@ export function xmlsec1Sign(xml: string, keyName: FixtureName): Promise<string> 
     });
   });
 }
+
+/**
+ * Verify the enveloped signature on the root of `xml` with xmlsec1 against `certificatePem` only (no
+ * KeyInfo trust), IDs declared on the SAML protocol messages samlguard signs. Resolves to xmlsec1's verdict.
+ */
+export function xmlsec1Verify(xml: string, certificatePem: string): Promise<{ ok: boolean; detail: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'samlguard-xmlsec1-'));
+  const input = join(dir, 'signed.xml');
+  const cert = join(dir, 'cert.pem');
+  writeFileSync(input, xml);
+  writeFileSync(cert, certificatePem);
+  const args = ['--verify', '--enabled-key-data', 'x509', '--pubkey-cert-pem', cert];
+  for (const el of ['AuthnRequest', 'LogoutRequest', 'LogoutResponse']) args.push('--id-attr:ID', `urn:oasis:names:tc:SAML:2.0:protocol:${el}`);
+  args.push(input);
+  return new Promise((resolve) => {
+    execFile('xmlsec1', args, { timeout: 30_000 }, (err, _stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ ok: err === null, detail: stderr });
+    });
+  });
+}
