@@ -15,14 +15,18 @@ function invalid(where: string, message: string, cause?: unknown): SamlGuardErro
   return new SamlGuardError('CONFIG_INVALID', `${where}: ${message}`, { cause });
 }
 
-/** A PEM (or base64 DER) certificate as base64 DER; CONFIG_INVALID when it is not a certificate. */
-export function certificateBase64(pem: string, where: string): string {
+/** A PEM (or base64 DER) certificate, parsed; CONFIG_INVALID when it is not a certificate. */
+function parseCertificate(pem: string, where: string): X509Certificate {
   try {
-    const body = pem.includes('-----BEGIN') ? pem : `-----BEGIN CERTIFICATE-----\n${pem}\n-----END CERTIFICATE-----`;
-    return new X509Certificate(body).raw.toString('base64');
+    return new X509Certificate(pem.includes('-----BEGIN') ? pem : `-----BEGIN CERTIFICATE-----\n${pem}\n-----END CERTIFICATE-----`);
   } catch (cause) {
     throw invalid(where, 'is not an X.509 certificate (PEM or base64 DER).', cause);
   }
+}
+
+/** A PEM (or base64 DER) certificate as base64 DER; CONFIG_INVALID when it is not a certificate. */
+export function certificateBase64(pem: string, where: string): string {
+  return parseCertificate(pem, where).raw.toString('base64');
 }
 
 /**
@@ -49,10 +53,9 @@ export function importSigningKey(input: { privateKey: string | KeyObject; certif
   }
   let certificateB64: string | undefined;
   if (input.certificate !== undefined && input.certificate !== null) {
-    certificateB64 = certificateBase64(input.certificate, `${where}.certificate`);
-    const cert = new X509Certificate(Buffer.from(certificateB64, 'base64'));
-    const mine = createPublicKey(key).export({ type: 'spki', format: 'der' });
-    if (!cert.publicKey.export({ type: 'spki', format: 'der' }).equals(mine)) throw invalid(where, 'the certificate does not carry the public key of privateKey.');
+    const cert = parseCertificate(input.certificate, `${where}.certificate`);
+    if (!cert.publicKey.equals(createPublicKey(key))) throw invalid(where, 'the certificate does not carry the public key of privateKey.');
+    certificateB64 = cert.raw.toString('base64');
   }
   return Object.freeze({ key, family, certificateB64 });
 }
