@@ -2,8 +2,7 @@ import type { Node } from '@xmldom/xmldom';
 import { SamlGuardError } from '../errors.js';
 import { escapeAttr } from './escape.js';
 
-export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+export { XMLNS_NS, XML_NS } from '../xml/ns.js';
 
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;

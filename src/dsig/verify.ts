@@ -15,6 +15,7 @@ import { canonicalize, canonicalizeDocument, C14N, withoutComments, type C14nAlg
 import { digestText, digestsEqual, verifyText } from '../crypto/index.js';
 import { decodeStrictBase64, describeCertificate, toTrustedKeys, type KeyInput, type TrustedKey } from '../keys/index.js';
 import { idIndexOf } from '../xml/parse.js';
+import { XMLNS_NS } from '../xml/ns.js';
 import { NodeType, childrenNS, pathOf } from '../xml/dom.js';
 import {
   DSIG_NS,
@@ -60,7 +61,6 @@ export interface VerifiedSignature {
 }
 
 const DEFAULT_MIN_RSA_BITS = 2048;
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 function shapeError(message: string, node: Node | null | undefined): SamlGuardError {
   return new SamlGuardError('SIGNATURE_SHAPE_INVALID', message, { path: pathOf(node) });
@@ -364,7 +364,7 @@ export function verifySignedElement(element: Element, trustedKeys: readonly (Tru
   // SignedInfo is verified: its Reference can now be trusted to say what was signed.
   const doc = element.ownerDocument;
   const ids = doc ? idIndexOf(doc) : undefined;
-  if (ids === undefined) {
+  if (!doc || ids === undefined) {
     throw new SamlGuardError('REFERENCE_INVALID', 'The element does not come from a document parsed by samlguard, so its reference cannot be resolved safely.', { path: pathOf(element) });
   }
   // URI="": the node-set is the whole document, which contains the signed element wherever it is.
@@ -384,7 +384,7 @@ export function verifySignedElement(element: Element, trustedKeys: readonly (Tru
   const c14nOptions = { exclude: shape.signature, inclusivePrefixes: shape.transformC14n.prefixes };
   const c14nAlgorithm = withoutComments(shape.transformC14n.algorithm);
   const canonical =
-    shape.referenceId === null && doc !== null && doc !== undefined
+    shape.referenceId === null
       ? canonicalizeDocument(doc, c14nAlgorithm, c14nOptions)
       : canonicalize(element, c14nAlgorithm, c14nOptions);
   const digest = digestText(shape.digestAlgorithm.hash, canonical);

@@ -2,6 +2,7 @@ import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { __DOMHandler } from '@xmldom/xmldom/lib/dom-parser.js';
 import { speedUpXmldom } from './xmldom-speedup.js';
 import { SamlGuardError, quote } from '../errors.js';
+import { XMLNS_NS } from './ns.js';
 
 /** Limits enforced before and while parsing. Every one is configurable; defaults suit SAML messages. */
 export interface ParseLimits {
@@ -39,7 +40,6 @@ export interface ParsedXml {
 speedUpXmldom();
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 // References resolve only through this index, and only for documents our parser produced: a DOM built
 // elsewhere never went through duplicate-ID rejection, so it cannot be trusted for reference lookup.

@@ -14,6 +14,7 @@ import { DSIG_NS } from '../dsig/algorithms.js';
 import { decodeStrictBase64 } from '../keys/index.js';
 import { NodeType, attr, childElements, pathOf } from '../xml/dom.js';
 import { parseWithLimits, type ParseLimits } from '../xml/parse.js';
+import { XMLNS_NS } from '../xml/ns.js';
 import { ENCRYPTED_KEY_TYPE, RSA_1_5, RSA_OAEP_11, RSA_OAEP_MGF1P, XENC11_NS, XENC_NS, contentAlgorithm, mgfHash, oaepDigest } from './algorithms.js';
 import { rsaOaepDecrypt } from './oaep.js';
 import type { HashName } from '../crypto/index.js';
@@ -180,7 +181,7 @@ function inScopeDeclarations(el: Element): string {
     const attrs = n.attributes;
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs.item(i)!;
-      if (a.namespaceURI !== 'http://www.w3.org/2000/xmlns/') continue;
+      if (a.namespaceURI !== XMLNS_NS) continue;
       const name = a.prefix === 'xmlns' ? `xmlns:${a.localName}` : 'xmlns';
       if (!seen.has(name)) seen.set(name, a.value);
     }
