@@ -373,11 +373,9 @@ const { limits, recipient, requireSignedAssertion, dsig, decryption, skewMs, aud
   return freezeClaims(result);
 }
 
-
 export function createVerifier(options: VerifyOptions): Verifier {
   const settings = readSettings(options);
   const { trust, skewMs, configuredNow, configuredInResponseTo, cache, replayMode, replayStore, requestIds, revocationCheck } = settings;
-  const verifyFresh = (input: string | Uint8Array, now: number, inResponseTo: string | undefined, current: CurrentTrust): VerifiedAssertion => runPipeline(settings, input, now, inResponseTo, current);
 
   /** A cached result is served only while every time rule would still pass. */
   function stillValid(r: VerifiedAssertion, now: number): boolean {
@@ -410,7 +408,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
       else if (hit !== undefined) cache.delete(cacheKey);
     }
     if (result === undefined) {
-      result = verifyFresh(input, now, inResponseTo, current);
+      result = runPipeline(settings, input, now, inResponseTo, current);
       if (cacheKey !== undefined && !result.oneTimeUse) cache!.set(cacheKey, result);
     }
     const mustRecord = replayMode === 'every-assertion' || result.oneTimeUse;

@@ -196,7 +196,6 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
       return denyResult(kind, principalId, context, [wholeStage(arn)]);
     }
     const { roles, expiresAt } = outcome;
-    const frozenRoles = roles;
     const context: SamlAuthorizerContext = { nameId: principalId, roles: roles.join(','), expiresAt, assertionId: identity.id, issuer: identity.issuer, credential };
 
     let allowed: string[];
@@ -209,14 +208,14 @@ export function createSamlAuthorizer(options: SamlAuthorizerOptions): SamlAuthor
     if (!permitted) {
       // Deny this route explicitly but keep allowing the others: the response is cached per credential.
       const denied = allowed.length === 0 ? [wholeStage(arn)] : [arn.arn];
-      return deny(call, kind, principalId, context, denied, { ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${arn.route.replace('/', ' /')}.`, principalId, roles: frozenRoles, credential, identity }, allowed);
+      return deny(call, kind, principalId, context, denied, { ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${arn.route.replace('/', ' /')}.`, principalId, roles: roles, credential, identity }, allowed);
     }
 
     const result: SamlPolicyResult | SamlSimpleResult =
       kind === 'HTTP' && httpApiResponse === 'simple'
         ? { isAuthorized: true, context }
         : { principalId, policyDocument: policyDocument([{ effect: 'Allow', resources: allowed }]), context };
-    if (!(await report(call, { ...base, effect: 'allow', principalId, roles: frozenRoles, expiresAt, credential, identity }))) {
+    if (!(await report(call, { ...base, effect: 'allow', principalId, roles: roles, expiresAt, credential, identity }))) {
       // No allow without its audit record.
       throw new Error('samlguard authorizer: onDecision failed on an allow decision; refusing the request.');
     }

@@ -86,19 +86,18 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     if (outcome.kind === 'unauthorized') return { allowed: false, response: json(401, outcome.code, { 'www-authenticate': challenge }) };
     if (outcome.kind === 'deny') return { allowed: false, response: json(403, outcome.code) };
     const { identity, credential, principalId, roles, expiresAt } = outcome;
-    const frozen = roles;
     if (routes !== undefined) {
       const asked = `${method}/${url.pathname.slice(1)}`;
       const permitted = routesOf(routes, roles).some((r) => r === '$default' || resourceMatches(r, asked));
       if (!permitted) {
-        await report({ ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${method} ${url.pathname}.`, principalId, roles: frozen, credential, identity });
+        await report({ ...base, effect: 'deny', code: 'ROUTE_NOT_PERMITTED', message: `The roles ${roles.join(', ')} do not permit ${method} ${url.pathname}.`, principalId, roles, credential, identity });
         return { allowed: false, response: json(403, 'ROUTE_NOT_PERMITTED') };
       }
     }
-    if (!(await report({ ...base, effect: 'allow', principalId, roles: frozen, expiresAt, credential, identity }))) {
+    if (!(await report({ ...base, effect: 'allow', principalId, roles, expiresAt, credential, identity }))) {
       throw new Error('samlguard request guard: onDecision failed on an allow decision; refusing the request.');
     }
-    return { allowed: true, identity, roles: frozen, credential };
+    return { allowed: true, identity, roles, credential };
   }
 
   const tracer = deciders.tracer;
