@@ -4,7 +4,7 @@
  * the key's own, a known `kid`, `typ` at+jwt, exact `iss` and `aud`, `exp`/`nbf` with skew, then the
  * revocation store.
  */
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
 import type { CryptoKey } from 'jose';
 import { SamlGuardError, quote, type ErrorCode } from '../errors.js';
 import { checkClock, invalid, nonEmptyString, optionalSeconds, readClock } from '../config/values.js';
@@ -70,7 +70,6 @@ function tokenError(code: ErrorCode, message: string, details?: Record<string, u
 
 interface PublicKeyEntry {
   alg: TokenAlgorithm;
-  key: KeyObject;
   jwk: JsonWebKey;
   /** The key imported for WebCrypto once, on first use (jose would otherwise convert it on every call). */
   crypto?: Promise<CryptoKey>;
@@ -102,9 +101,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (!isTokenAlgorithm(jwk.alg)) throw invalid(`${where} (kid ${quote(jwk.kid)}) must name its alg, one of ${TOKEN_ALGORITHMS.join(', ')}.`);
     if (jwk.use !== undefined && jwk.use !== 'sig') throw invalid(`${where} (kid ${quote(jwk.kid)}) is not a signing key (use ${quote(String(jwk.use))}).`);
     if (keys.has(jwk.kid)) throw invalid(`${where}: kid ${quote(jwk.kid)} appears twice.`);
-    const key = importPublicJwk(jwk, where);
-    checkKeyForAlgorithm(key, jwk.alg, where);
-    if (allowed.has(jwk.alg)) keys.set(jwk.kid, { alg: jwk.alg, key, jwk: { ...jwk } });
+    // Imported here only to refuse, at configuration time, a key unfit for its algorithm.
+    checkKeyForAlgorithm(importPublicJwk(jwk, where), jwk.alg, where);
+    if (allowed.has(jwk.alg)) keys.set(jwk.kid, { alg: jwk.alg, jwk: { ...jwk } });
   });
   if (keys.size === 0) throw invalid('createTokenVerifier: no key of the JWK Set uses an allowed algorithm.');
   const skewSeconds = optionalSeconds(options.clockSkewSeconds, 'createTokenVerifier: clockSkewSeconds', 60)!;
