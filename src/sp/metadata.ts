@@ -1,10 +1,8 @@
 // The SP's own metadata (SAML metadata §2.4.4), for the IdP administrator: entityID, the ACS, the keys
 // the IdP should verify our requests with and encrypt to, what we want signed.
+import { escapeAttr, escapeText } from '../c14n/escape.js';
 import { MD_NS } from '../xml/ns.js';
 import { BINDING_POST, BINDING_REDIRECT } from './bindings.js';
-
-const escAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-const escText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export interface SpMetadataSpec {
   entityId: string;
@@ -39,13 +37,13 @@ function keyDescriptor(use: 'signing' | 'encryption', certB64: string): string {
 export function spMetadataXml(s: SpMetadataSpec): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<md:EntityDescriptor xmlns:md="${MD_NS}" entityID="${escAttr(s.entityId)}" cacheDuration="${s.cacheDuration}">` +
+    `<md:EntityDescriptor xmlns:md="${MD_NS}" entityID="${escapeAttr(s.entityId)}" cacheDuration="${s.cacheDuration}">` +
     `<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="${s.authnRequestsSigned}" WantAssertionsSigned="true">` +
     s.signingCertificates.map((c) => keyDescriptor('signing', c)).join('') +
     s.encryptionCertificates.map((c) => keyDescriptor('encryption', c)).join('') +
-    (s.sloUrl === undefined ? '' : `<md:SingleLogoutService Binding="${BINDING_REDIRECT}" Location="${escAttr(s.sloUrl)}"/>`) +
-    (s.nameIdFormat === undefined ? '' : `<md:NameIDFormat>${escText(s.nameIdFormat)}</md:NameIDFormat>`) +
-    `<md:AssertionConsumerService Binding="${BINDING_POST}" Location="${escAttr(s.acsUrl)}" index="0" isDefault="true"/>` +
+    (s.sloUrl === undefined ? '' : `<md:SingleLogoutService Binding="${BINDING_REDIRECT}" Location="${escapeAttr(s.sloUrl)}"/>`) +
+    (s.nameIdFormat === undefined ? '' : `<md:NameIDFormat>${escapeText(s.nameIdFormat)}</md:NameIDFormat>`) +
+    `<md:AssertionConsumerService Binding="${BINDING_POST}" Location="${escapeAttr(s.acsUrl)}" index="0" isDefault="true"/>` +
     `</md:SPSSODescriptor></md:EntityDescriptor>`
   );
 }
