@@ -85,12 +85,14 @@ export interface RedisReplayStoreOptions extends RedisStoreOptions, SharedReplay
 
 const STORE = 'Redis replay/request-ID store';
 
-/** The three commands, behind one shape whichever client was given. */
+/** The commands the stores send, behind one shape whichever client was given. */
 interface Commands {
-  /** SET key value PX ms [NX]; the raw reply. */
-  set(key: string, ttlMs: number, onlyIfAbsent: boolean): Promise<unknown>;
+  /** SET key value PX ms [NX]; the raw reply. The value is '1' unless given. */
+  set(key: string, ttlMs: number, onlyIfAbsent: boolean, value?: string): Promise<unknown>;
   getDel(key: string): Promise<unknown>;
   del(key: string): Promise<unknown>;
+  /** GET key, when the client has it (the revocation store requires it). */
+  get: ((key: string) => Promise<unknown>) | undefined;
 }
 
 function commandsOf(client: unknown): Commands {
@@ -110,17 +112,19 @@ function commandsOf(client: unknown): Commands {
   if (nodeRedis) {
     const r = client as NodeRedisClientLike;
     return {
-      set: (key, ttlMs, onlyIfAbsent) =>
-        r.set(key, '1', onlyIfAbsent ? { expiration: { type: 'PX', value: ttlMs }, PX: ttlMs, condition: 'NX', NX: true } : { expiration: { type: 'PX', value: ttlMs }, PX: ttlMs }),
+      set: (key, ttlMs, onlyIfAbsent, value = '1') =>
+        r.set(key, value, onlyIfAbsent ? { expiration: { type: 'PX', value: ttlMs }, PX: ttlMs, condition: 'NX', NX: true } : { expiration: { type: 'PX', value: ttlMs }, PX: ttlMs }),
       getDel: (key) => r.getDel(key),
       del: (key) => r.del(key),
+      get: typeof r.get === 'function' ? (key) => r.get!(key) : undefined,
     };
   }
   const r = client as IoredisClientLike;
   return {
-    set: (key, ttlMs, onlyIfAbsent) => (onlyIfAbsent ? r.set(key, '1', 'PX', ttlMs, 'NX') : r.set(key, '1', 'PX', ttlMs)),
+    set: (key, ttlMs, onlyIfAbsent, value = '1') => (onlyIfAbsent ? r.set(key, value, 'PX', ttlMs, 'NX') : r.set(key, value, 'PX', ttlMs)),
     getDel: (key) => r.getdel(key),
     del: (key) => r.del(key),
+    get: typeof r.get === 'function' ? (key) => r.get!(key) : undefined,
   };
 }
 
@@ -240,10 +244,9 @@ const REVOCATION_STORE = 'Redis revocation store';
  * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
  */
 export function createRedisRevocationStore(options: RedisStoreOptions): RevocationStore {
-  const { commands, common, o } = settings(options, 'createRedisRevocationStore', 'samlguard:revoked:');
-  const client = o.client as { get?: (key: string) => Promise<unknown>; set: (...args: unknown[]) => Promise<unknown> };
-  if (typeof client.get !== 'function') throw invalid('client must be a connected node-redis or ioredis client (it has no get).');
-  const nodeRedis = typeof (o.client as { getDel?: unknown }).getDel === 'function';
+  const { commands, common } = settings(options, 'createRedisRevocationStore', 'samlguard:revoked:');
+  const get = commands.get;
+  if (get === undefined) throw invalid('client must be a connected node-redis or ioredis client (it has no get).');
   const { keyPrefix, timeoutMs, now } = common;
   const unavailableRevocation = (what: string, cause?: unknown) => new SamlGuardError('REVOCATION_STORE_UNAVAILABLE', `${REVOCATION_STORE}: could not ${what}; refusing rather than accepting unchecked.`, { cause });
   const guarded = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
@@ -253,7 +256,6 @@ export function createRedisRevocationStore(options: RedisStoreOptions): Revocati
       throw unavailableRevocation(what, cause);
     }
   };
-  void commands;
   return Object.freeze({
     async revoke(target: RevocationTarget, until: Date): Promise<void> {
       const keys = revocationKeysOf(target);
@@ -262,14 +264,14 @@ export function createRedisRevocationStore(options: RedisStoreOptions): Revocati
       if (ttlMs <= 0) return;
       await guarded('record the revocation', async () => {
         for (const k of keys) {
-          const reply = nodeRedis ? await client.set(keyPrefix + k, String(at), { expiration: { type: 'PX', value: ttlMs }, PX: ttlMs }) : await client.set(keyPrefix + k, String(at), 'PX', ttlMs);
+          const reply = await commands.set(keyPrefix + k, ttlMs, false, String(at));
           if (!isOk(reply)) unexpected('record the revocation', reply);
         }
       });
     },
     async isRevoked(claims: RevocableClaims): Promise<boolean> {
       const keys = revocationLookupKeys(claims);
-      const replies = await guarded('read revocations', () => Promise.all(keys.map((k) => client.get!(keyPrefix + k))));
+      const replies = await guarded('read revocations', () => Promise.all(keys.map((k) => get(keyPrefix + k))));
       const issuedMs = claims.iat * 1000;
       return replies.some((reply, i) => {
         if (reply === null || reply === undefined) return false;
