@@ -1,3 +1,4 @@
+import { revocationKeysOf as keysOf, revocationLookupKeys } from './revocation-keys.js';
 import { SamlGuardError } from './core.js';
 
 /** Options every shared store accepts. */
@@ -139,18 +140,9 @@ export function withDeadline<T>(call: (signal: AbortSignal) => Promise<T>, timeo
 
 /** The store keys of a revocation target (`sub:…`, `sid:…`, `jti:…`); CONFIG_INVALID when it names nothing or an empty value. */
 export function revocationKeysOf(target: { sub?: unknown; sid?: unknown; jti?: unknown } | null | undefined): string[] {
-  const out: string[] = [];
-  for (const kind of ['sub', 'sid', 'jti'] as const) {
-    const v = target?.[kind];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || v === '') throw invalid(`revoke: ${kind} must be a non-empty string.`);
-    out.push(`${kind}:${v}`);
-  }
-  if (out.length === 0) throw invalid('revoke: name at least one of sub, sid or jti.');
-  return out;
+  return keysOf(target, (message) => {
+    throw invalid(message);
+  });
 }
 
-/** The keys a revocation check reads for a token: its jti first (any entry revokes), then its sub and sid watermarks. */
-export function revocationLookupKeys(claims: { sub: string; sid?: string; jti: string }): string[] {
-  return [`jti:${claims.jti}`, `sub:${claims.sub}`, ...(claims.sid !== undefined ? [`sid:${claims.sid}`] : [])];
-}
+export { revocationLookupKeys };

@@ -1,4 +1,5 @@
 import { SamlGuardError } from '../errors.js';
+import { revocationKeysOf } from './revocation-keys.js';
 import type { ReplayStore, RequestIdStore, RequestStore, RevocableClaims, RevocationStore, RevocationTarget } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -147,8 +148,9 @@ export class MemoryRevocationStore implements RevocationStore {
   }
   revoke(target: RevocationTarget, until: Date): Promise<void> {
     return settle(() => {
-      const keys = revocationKeys(target);
-      if (keys.length === 0) throw new SamlGuardError('CONFIG_INVALID', 'revoke: name at least one of sub, sid or jti.');
+      const keys = revocationKeysOf(target, (message) => {
+        throw new SamlGuardError('CONFIG_INVALID', message);
+      });
       const at = this.now();
       const end = until.getTime();
       if (!Number.isFinite(end)) throw new SamlGuardError('CONFIG_INVALID', 'revoke: until must be a valid Date.');
@@ -185,19 +187,6 @@ export class MemoryRevocationStore implements RevocationStore {
     if (this.entries.size < this.maxEntries / 2) return;
     for (const [k, e] of this.entries) if (e.until <= now) this.entries.delete(k);
   }
-}
-
-/** The store keys of a revocation target (`sub:…`, `sid:…`, `jti:…`). */
-export function revocationKeys(target: RevocationTarget): string[] {
-  if (target === null || typeof target !== 'object') return [];
-  const out: string[] = [];
-  for (const kind of ['sub', 'sid', 'jti'] as const) {
-    const v = target[kind];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || v === '') throw new SamlGuardError('CONFIG_INVALID', `revoke: ${kind} must be a non-empty string.`);
-    out.push(`${kind}:${v}`);
-  }
-  return out;
 }
 
 /** Create the in-memory revocation store (development and single-process servers). */
