@@ -156,6 +156,14 @@ describe('createTokenVerifier: refusals, each with its code', () => {
     await rejects(verifier().verify(await sign(claims(), { alg: 'ES256', kid: 'ec-1', typ: 'JWT' })), 'TOKEN_MALFORMED');
     const { jti: _jti, ...noJti } = claims();
     await rejects(verifier().verify(await sign(noJti, { alg: 'ES256', kid: 'ec-1', typ: 'at+jwt' })), 'TOKEN_MALFORMED');
+    // The claims samlguard itself adds are required too: a token signed by the right key but without
+    // them names no IdP or grants roles nobody mapped. (The unmodified claims do verify.)
+    await verifier().verify(await sign(claims(), { alg: 'ES256', kid: 'ec-1', typ: 'at+jwt' }));
+    const { idp: _idp, ...noIdp } = claims();
+    const { roles: _roles, ...noRoles } = claims();
+    for (const bad of [noIdp, noRoles, { ...claims(), roles: 'developer' }, { ...claims(), roles: ['developer', 7] }]) {
+      await rejects(verifier().verify(await sign(bad, { alg: 'ES256', kid: 'ec-1', typ: 'at+jwt' })), 'TOKEN_MALFORMED');
+    }
     for (const junk of ['', 'a.b', 'a.b.c.d', 'x'.repeat(9000), '{"alg":"none"}']) await rejects(verifier().verify(junk), 'TOKEN_MALFORMED');
   });
 
