@@ -15,6 +15,9 @@ import { certPath } from '../../fixtures/index.js';
 import { signedResponse, TEST_IDP, TEST_SP } from '../../fixtures/saml.js';
 import { CLI, ensureCli } from '../cli/helpers.js';
 import { freePort, NGINX, programPresent } from '../live-idp/programs.js';
+import { createVerifier } from '../../src/index.js';
+import { createAuthService } from '../../src/server/service.js';
+import { loadKeyPair } from '../../fixtures/index.js';
 
 const now = Date.now();
 const credential = (groups: string[], tamper = false) => {
@@ -122,6 +125,35 @@ describe('samlguard serve: the ext_authz / forward-auth contract (direct request
     const code = await new Promise((r) => extra.child.on('exit', r));
     expect(code).toBe(0);
     expect(extra.stderr()).toContain('SIGTERM: finishing in-flight requests');
+  });
+});
+
+describe('samlguard serve: forwarded request headers are believed from trusted proxies only', () => {
+  it('X-Original-URI / -Method from a peer outside trustedProxies are ignored: the check path decides', async () => {
+    const start = async (trustedProxies?: string[]) => {
+      const service = createAuthService({
+        verifier: createVerifier({ idp: { entityId: TEST_IDP, certificates: [loadKeyPair('rsa2048').certificatePem] }, audience: TEST_SP }),
+        roles: [{ attribute: 'groups', equals: 'engineering', role: 'developer' }],
+        routes: { developer: ['GET /orders/*'] },
+        port: 0,
+        ...(trustedProxies === undefined ? {} : { trustedProxies }),
+      });
+      const { port } = await service.listen();
+      return { service, base: `http://127.0.0.1:${port}` };
+    };
+    // A forged X-Original-URI naming a permitted route must not open a forbidden one, and vice versa.
+    const forged = { authorization: credential(['engineering']), 'x-original-uri': '/orders/1', 'x-original-method': 'GET' };
+    const untrusted = await start(['10.9.9.9']);
+    const trusted = await start();
+    try {
+      expect((await fetch(`${untrusted.base}/auth/admin/users`, { method: 'DELETE', headers: forged })).status).toBe(403);
+      expect((await fetch(`${untrusted.base}/auth/orders/42`, { headers: forged })).status).toBe(200);
+      // The same request from a trusted (loopback) peer: the forwarded URI decides.
+      expect((await fetch(`${trusted.base}/auth/admin/users`, { method: 'DELETE', headers: forged })).status).toBe(200);
+    } finally {
+      await untrusted.service.close();
+      await trusted.service.close();
+    }
   });
 });
 
