@@ -31,5 +31,8 @@ describe('signEnveloped', () => {
     expect(() => signEnveloped(message(' ID="_m3"', ''), WITH_CERT)).toThrow(expect.objectContaining(code));
     const otherPrefix = `<samlp:LogoutRequest xmlns:samlp="${P}" xmlns:a="${A}" ID="_m4" Version="2.0"><a:Issuer>x</a:Issuer></samlp:LogoutRequest>`;
     expect(() => signEnveloped(otherPrefix, WITH_CERT)).toThrow(expect.objectContaining(code));
+    // An Issuer that is not the root's own child is no place for the signature.
+    const nested = `<samlp:LogoutRequest xmlns:samlp="${P}" xmlns:saml="${A}" ID="_m5" Version="2.0"><samlp:Extensions><saml:Issuer>x</saml:Issuer></samlp:Extensions></samlp:LogoutRequest>`;
+    expect(() => signEnveloped(nested, WITH_CERT)).toThrow(expect.objectContaining(code));
   });
 });
