@@ -60,6 +60,8 @@ export const ERROR_CODES = {
   ROUTE_NOT_PERMITTED: "None of the identity's roles permits the requested route: reported by the API Gateway authorizer as a 403 decision.",
   CREDENTIAL_MISSING: 'The request carries no SAML credential where the API Gateway authorizer looks for one (header, cookie or token).',
   CREDENTIAL_MALFORMED: 'The credential is not `<scheme> <base64>` (or the bare base64), or it appears more than once.',
+  // runtime
+  RUNTIME_UNSUPPORTED: 'This runtime cannot do what was asked: a Node-only API (signing, synchronous verification, passphrase-protected keys) on an edge runtime, or a combination WebCrypto cannot perform (RSA-OAEP whose MGF1 hash differs from its digest, 192-bit AES where the runtime lacks it).',
   // configuration
   CONFIG_INVALID: 'The configuration is invalid: thrown by createVerifier at creation; per call only for an invalid per-call option (now, inResponseTo) or verifySync with an asynchronous store.',
 } as const;

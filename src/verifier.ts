@@ -1,12 +1,13 @@
 import { SamlGuardError, quote } from './errors.js';
 import { checkClock, invalid, nonEmptyString, optionalSeconds, optionalString, readClock } from './config/values.js';
 import type { DsigPolicy } from './dsig/verify.js';
-import { importTrustedKeys, type TrustedKey } from './keys/index.js';
+import { fingerprintOf, importTrustedKeys, type TrustedKey } from './keys/index.js';
 import { parseIdpMetadata, type IdpMetadata } from './metadata/parse.js';
 import { isMetadataProvider } from './metadata/provider.js';
 import { readAssertion } from './saml/assertion.js';
 import { VerifiedCache } from './cache/verified-cache.js';
-import { digestBytes } from './crypto/index.js';
+import { digest, runAsync, runSync, type Task } from './crypto/index.js';
+import { base64Encode, hexEncode } from './bytes/index.js';
 import { MemoryReplayStore, type MemoryRequestIdStore } from './stores/memory.js';
 import type { ReplayStore, RequestIdStore, RequestStore } from './stores/types.js';
 import { verifyEnvelope } from './saml/response.js';
@@ -104,13 +105,13 @@ function syncStoreCall(fn: () => boolean): boolean {
   }
 }
 
-function inputDigest(input: string | Uint8Array): string {
-  return digestBytes('sha256', typeof input === 'string' ? Buffer.from(input, 'utf8') : input).toString('base64');
+function* inputDigest(input: string | Uint8Array): Task<string> {
+  return base64Encode(yield* digest('sha256', input));
 }
 
 /** Store keys: bounded length and no attacker-chosen characters, scoped by issuer. */
-function replayKeyOf(r: VerifiedAssertion): string {
-  return digestBytes('sha256', Buffer.from(`${r.issuer}\n${r.id}`, 'utf8')).toString('hex');
+function* replayKeyOf(r: VerifiedAssertion): Task<string> {
+  return hexEncode(yield* digest('sha256', `${r.issuer}\n${r.id}`));
 }
 
 /** Nested parts of a result are frozen, so a cached result cannot be altered through an earlier caller. */
@@ -316,11 +317,11 @@ function readSettings(options: VerifyOptions): Settings {
 }
 
 /** Step 3, the pipeline: parse once, verify the signature(s), check every rule, build the plain result from the verified element. */
-function runPipeline(s: Settings, input: string | Uint8Array, now: number, inResponseTo: string | undefined, current: CurrentTrust): VerifiedAssertion {
+function* runPipeline(s: Settings, input: string | Uint8Array, now: number, inResponseTo: string | undefined, current: CurrentTrust): Task<VerifiedAssertion> {
 const { limits, recipient, requireSignedAssertion, dsig, decryption, skewMs, audiences, allowMissingAudienceRestriction, allowMissingSubjectConfirmationData } = s;
   const parsed = parseWithLimits(decodeSamlInput(input, limits.maxBytes), limits);
-  const envelope = verifyEnvelope(parsed.document, { entityId: current.entityId, recipient, inResponseTo, requireSignedAssertion, keys: current.keys, dsig, decryption });
-  const claims = readAssertion(envelope.assertion, {
+  const envelope = yield* verifyEnvelope(parsed.document, { entityId: current.entityId, recipient, inResponseTo, requireSignedAssertion, keys: current.keys, dsig, decryption });
+  const claims = yield* readAssertion(envelope.assertion, {
     now,
     skewMs,
     entityId: current.entityId,
@@ -347,7 +348,7 @@ const { limits, recipient, requireSignedAssertion, dsig, decryption, skewMs, aud
       covered: envelope.covered,
       algorithm: envelope.signature.algorithms.signature,
       digest: envelope.signature.algorithms.digest,
-      certificateFingerprint: key.fingerprint ?? key.spkiFingerprint,
+      certificateFingerprint: yield* fingerprintOf(key),
     },
   };
   if (claims.notBefore !== undefined) result.notBefore = new Date(claims.notBefore);
@@ -389,7 +390,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
     replayKey: string | undefined;
   }
 
-  function prepare(input: string | Uint8Array, perCall: PerCallOptions): Pending {
+  function* prepare(input: string | Uint8Array, perCall: PerCallOptions): Task<Pending> {
     const now = readClock(perCall.now === undefined || perCall.now === null ? configuredNow : checkClock(perCall.now, 'now'));
     const inResponseTo = perCall.inResponseTo === undefined || perCall.inResponseTo === null ? configuredInResponseTo : nonEmptyString(perCall.inResponseTo, 'inResponseTo');
     const current = trust.current(now);
@@ -399,7 +400,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
     if (cache !== undefined) {
       // The expected request ID is part of the key: a result checked against one is no answer for
       // another. So is the trust generation: after a key rotation, nothing verified before is served.
-      cacheKey = `${inputDigest(input)}\n${current.generation}\n${inResponseTo ?? ''}`;
+      cacheKey = `${yield* inputDigest(input)}\n${current.generation}\n${inResponseTo ?? ''}`;
       const hit = cache.get(cacheKey);
       if (hit !== undefined && stillValid(hit, now)) {
         result = hit;
@@ -408,13 +409,13 @@ export function createVerifier(options: VerifyOptions): Verifier {
       else if (hit !== undefined) cache.delete(cacheKey);
     }
     if (result === undefined) {
-      result = runPipeline(settings, input, now, inResponseTo, current);
+      result = yield* runPipeline(settings, input, now, inResponseTo, current);
       if (cacheKey !== undefined && !result.oneTimeUse) cache!.set(cacheKey, result);
     }
     const mustRecord = replayMode === 'every-assertion' || result.oneTimeUse;
     const copy = copyResult(result);
     if (fromCache) servedFromCache.add(copy);
-    return { result: copy, now, replayKey: mustRecord ? replayKeyOf(result) : undefined };
+    return { result: copy, now, replayKey: mustRecord ? yield* replayKeyOf(result) : undefined };
   }
 
   /** How long a store must remember an ID, on the store's own (wall) clock: the remaining lifetime plus skew. */
@@ -435,7 +436,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
   }
 
   async function verify(input: string | Uint8Array, perCall: PerCallOptions = {}): Promise<VerifiedAssertion> {
-    const p = prepare(input, perCall);
+    const p = await runAsync(prepare(input, perCall));
     // Revocation runs on every acceptance, fresh or cached, before anything is consumed.
     if (revocationCheck !== undefined && (await hookCall(() => revocationCheck(p.result))) !== false) throw revoked(p);
     if (requestIds !== undefined) {
@@ -447,7 +448,7 @@ export function createVerifier(options: VerifyOptions): Verifier {
   }
 
   function verifySync(input: string | Uint8Array, perCall: PerCallOptions = {}): VerifiedAssertion {
-    const p = prepare(input, perCall);
+    const p = runSync(prepare(input, perCall), 'verifySync');
     if (revocationCheck !== undefined) {
       const answer = syncHookCall(() => revocationCheck(p.result));
       if (answer instanceof Promise) throw invalid('verifySync cannot wait for an asynchronous revocationCheck; use verify().');

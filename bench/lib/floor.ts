@@ -83,7 +83,7 @@ export interface FloorPlan {
 export async function floorPlan(input: BenchInput): Promise<FloorPlan> {
   const { DOMParser, xcDOMParser, ExclusiveCanonicalization } = await load();
   const { xml, base64 } = input;
-  const publicKey: KeyObject = importTrustedKeys([input.certificatePem])[0]!.key;
+  const publicKey = importTrustedKeys([input.certificatePem])[0]!.key as KeyObject;
   const ecdsa = input.signatureAlgorithm === 'ecdsa-sha256';
 
   const doc = new DOMParser().parseFromString(xml, 'text/xml');

@@ -76,6 +76,8 @@ export const NOT_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'METADATA_EXPIRED',
   'CREDENTIAL_MISSING',
   'CREDENTIAL_MALFORMED',
+  // Only on edge runtimes (WebCrypto); the CLI runs on Node.
+  'RUNTIME_UNSUPPORTED',
   // Raised by the sign-in flow, the doors and the token room, never by verifying one message.
   'REQUEST_UNKNOWN',
   'REQUEST_EXPIRED',

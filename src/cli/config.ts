@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { SamlGuardError } from '../errors.js';
 import { importTrustedKeys, type KeyInput, type TrustedKey } from '../keys/index.js';
 import type { VerifyOptions } from '../types.js';
@@ -210,7 +211,7 @@ export async function loadConfig(flags: VerifyFlags, io: CliIo, clock: () => num
     idp: {
       ...(flags['entity-id'] === undefined ? {} : { entityId: flags['entity-id'] }),
       ...(metadata === undefined ? {} : { metadata }),
-      ...(keys.length === 0 ? {} : { certificates: keys.map((k) => k.certificate ?? k.key) }),
+      ...(keys.length === 0 ? {} : { certificates: keys.map((k) => k.certificate ?? (k.key as KeyObject)) }),
     },
     audience: audiences,
     now: nowMs,

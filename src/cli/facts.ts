@@ -234,7 +234,7 @@ function readSignature(sig: Element, parsed: ParsedXml): SignatureFacts {
     for (const c of childrenNS(data, DSIG_NS, 'X509Certificate')) {
       if (certificates.length >= MAX_ITEMS) break;
       const der = decodeStrictBase64(textOf(c));
-      certificates.push(der === undefined ? { der: Buffer.alloc(0), unparseable: true } : describeCert(der));
+      certificates.push(der === undefined ? { der: Buffer.alloc(0), unparseable: true } : describeCert(Buffer.from(der)));
     }
   }
   const sigMethod = method ? attr(method, 'Algorithm') : undefined;

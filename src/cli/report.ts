@@ -54,7 +54,7 @@ function keyByFingerprint(keys: readonly TrustedKey[], fingerprint: string): Tru
 
 /** The configured key a KeyInfo certificate selects (same DER, or same public key), as the library selects it. */
 export function configuredMatch(keys: readonly TrustedKey[], cert: CertFacts): TrustedKey | undefined {
-  return keys.find((k) => (k.der !== undefined && k.der.equals(cert.der)) || (cert.spki !== undefined && k.spki === cert.spki));
+  return keys.find((k) => (k.der !== undefined && Buffer.from(k.der).equals(cert.der)) || (cert.spki !== undefined && k.spki === cert.spki));
 }
 
 function validityLine(from: string | undefined, to: string | undefined, now: number): string | undefined {

@@ -1,50 +1,79 @@
-// Every cryptographic primitive samlguard uses goes through this module, so that a WebCrypto backend
-// (edge runtimes) can replace it without touching the verifier. All of it is OpenSSL via node:crypto.
-import { createHash, randomBytes, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+// Every cryptographic primitive samlguard uses goes through this room. Two backends export the same
+// names: backend.ts (node:crypto, synchronous) and backend-web.ts (WebCrypto, asynchronous), chosen at
+// build time. Code that must run on both is written as a task: a generator that yields each backend
+// result, so one body serves a synchronous driver (Node) and an asynchronous one (WebCrypto) alike.
+import { SamlGuardError } from '../errors.js';
+import * as backend from './backend.js';
+import type { HashName, KeyFamily, PrivateKeyHandle, PublicKeyHandle } from './types.js';
 
-export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
-export type KeyFamily = 'rsa' | 'ec';
+export type { CertificateInfo, HashName, KeyFamily, PrivateKeyHandle, PublicKeyHandle, PublicKeyInfo, WebPrivateKey, WebPublicKey } from './types.js';
+export { BACKEND, digestSync, digestsEqual, importPrivateKey, importPublicKey, publicKeyFromObject, randomId, readCertificateDer, signText } from './backend.js';
 
-/** Hash UTF-8 text (canonical XML) with the given algorithm. */
-export function digestText(hash: HashName, text: string): Buffer {
-  return createHash(hash).update(text, 'utf8').digest();
+/** A computation that yields backend results (values or Promises) and is resumed with their values. */
+export type Task<T> = Generator<unknown, T, unknown>;
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-/** Hash bytes (key material, certificates). */
-export function digestBytes(hash: HashName, data: Uint8Array): Buffer {
-  return createHash(hash).update(data).digest();
-}
-
-/** Constant-time comparison of two digests (different lengths compare unequal). */
-export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * Verify a signature over UTF-8 text. RSA uses PKCS#1 v1.5 (what XML-DSig's rsa-sha* URIs mean);
- * ECDSA signatures in XML-DSig are the raw r||s concatenation, i.e. IEEE P1363, not DER.
- * Returns false (never throws) for a malformed signature value.
- */
-export function verifyText(hash: HashName, family: KeyFamily, key: KeyObject, text: string, signature: Uint8Array): boolean {
-  try {
-    const data = Buffer.from(text, 'utf8');
-    return family === 'ec' ? verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature) : verify(hash, data, key, signature);
-  } catch {
-    return false;
+/** Run a task to its end synchronously; a backend that answers with a Promise cannot be waited for here. */
+export function runSync<T>(task: Task<T>, api = 'This synchronous API'): T {
+  let step = task.next();
+  while (!step.done) {
+    if (isThenable(step.value)) {
+      throw new SamlGuardError('RUNTIME_UNSUPPORTED', `${api} needs node:crypto, which this runtime lacks (WebCrypto is asynchronous only). Use the asynchronous form (createVerifier(...).verify, verifyAssertion).`);
+    }
+    step = task.next(step.value);
   }
+  return step.value;
 }
 
-/**
- * Sign UTF-8 text (canonical SignedInfo, or the exact query string of the HTTP-Redirect binding) with a
- * private key: RSA PKCS#1 v1.5, or ECDSA as IEEE P1363 r||s, which is what XML-DSig's ecdsa-sha* URIs
- * and the SAML bindings' SigAlg mean.
- */
-export function signText(hash: HashName, family: KeyFamily, key: KeyObject, text: string): Buffer {
-  const data = Buffer.from(text, 'utf8');
-  return family === 'ec' ? sign(hash, data, { key, dsaEncoding: 'ieee-p1363' }) : sign(hash, data, key);
+/** Run a task, awaiting only what is a Promise: under node:crypto the whole task runs without a tick. */
+export async function runAsync<T>(task: Task<T>): Promise<T> {
+  let step = task.next();
+  while (!step.done) {
+    let value = step.value;
+    if (isThenable(value)) {
+      try {
+        value = await value;
+      } catch (err) {
+        step = task.throw(err);
+        continue;
+      }
+    }
+    step = task.next(value);
+  }
+  return step.value;
 }
 
-/** Cryptographically random bytes (request IDs, token IDs, RelayState handles). */
-export function randomId(bytes: number): Buffer {
-  return randomBytes(bytes);
+/** Digest text (as UTF-8) or bytes. */
+export function* digest(hash: HashName, data: string | Uint8Array): Task<Uint8Array> {
+  return (yield backend.digest(hash, data)) as Uint8Array;
+}
+
+/** Verify a signature over UTF-8 text; false, never a throw, for one that does not verify. */
+export function* verifySignature(hash: HashName, family: KeyFamily, key: PublicKeyHandle, text: string, signature: Uint8Array): Task<boolean> {
+  return (yield backend.verifySignature(hash, family, key, text, signature)) === true;
+}
+
+/** RSA-OAEP key transport; undefined on any failure. */
+export function* rsaOaepDecrypt(key: PrivateKeyHandle, ciphertext: Uint8Array, hash: HashName, mgf: HashName, label: Uint8Array | undefined): Task<Uint8Array | undefined> {
+  return (yield backend.rsaOaepDecrypt(key, ciphertext, hash, mgf, label)) as Uint8Array | undefined;
+}
+
+/** Whether this runtime has AES with keys of this size. */
+export function* aesSupported(keyBytes: number): Task<boolean> {
+  return (yield backend.aesSupported(keyBytes)) === true;
+}
+
+/** AES-GCM or AES-CBC (ISO 10126 padding) content decryption; undefined on any failure. */
+export function* aesDecrypt(mode: 'gcm' | 'cbc', cek: Uint8Array, data: Uint8Array): Task<Uint8Array | undefined> {
+  return (yield backend.aesDecrypt(mode, cek, data)) as Uint8Array | undefined;
+}
+
+/** Upper-case colon hex, as `openssl x509 -fingerprint -sha256` prints. */
+export function colonHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += (i > 0 ? ':' : '') + (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16).toUpperCase();
+  return out;
 }

@@ -8,7 +8,8 @@ import type { KeyObject } from 'node:crypto';
 import { SamlGuardError } from '../errors.js';
 import { canonicalize, C14N } from '../c14n/index.js';
 import { escapeAttr } from '../c14n/escape.js';
-import { digestText, signText, type KeyFamily } from '../crypto/index.js';
+import { digest, runSync, signText, type KeyFamily } from '../crypto/index.js';
+import { base64Encode } from '../bytes/index.js';
 import { parseXml } from '../xml/parse.js';
 import { childrenNS } from '../xml/dom.js';
 import { SAML_NS } from '../xml/ns.js';
@@ -41,7 +42,7 @@ export function signEnveloped(xml: string, signing: XmlSigningKey): string {
   const issuerEnd = xml.indexOf('</saml:Issuer>');
   if (issuerEnd === -1) throw new SamlGuardError('CONFIG_INVALID', 'signEnveloped: the Issuer must be written as saml:Issuer.');
   // The digest covers the element without its Signature, i.e. exactly this unsigned document.
-  const digest = digestText('sha256', canonicalize(root, C14N.EXC)).toString('base64');
+  const digestValue = base64Encode(runSync(digest('sha256', canonicalize(root, C14N.EXC)), 'signEnveloped'));
   // SignedInfo is written already in its exclusive canonical form (no empty-element tags, one attribute
   // per element, values escaped as c14n escapes them): its canonical text is then these bytes with the
   // one namespace it visibly uses declared on it, so nothing needs a second parse to be signed.
@@ -50,9 +51,9 @@ export function signEnveloped(xml: string, signing: XmlSigningKey): string {
     `<ds:SignatureMethod Algorithm="${SIGNATURE_METHOD[signing.family]}"></ds:SignatureMethod>` +
     `<ds:Reference URI="#${escapeAttr(id)}"><ds:Transforms><ds:Transform Algorithm="${ENVELOPED_SIGNATURE}"></ds:Transform>` +
     `<ds:Transform Algorithm="${C14N.EXC}"></ds:Transform></ds:Transforms>` +
-    `<ds:DigestMethod Algorithm="${SHA256}"></ds:DigestMethod><ds:DigestValue>${digest}</ds:DigestValue></ds:Reference>`;
+    `<ds:DigestMethod Algorithm="${SHA256}"></ds:DigestMethod><ds:DigestValue>${digestValue}</ds:DigestValue></ds:Reference>`;
   const canonicalSignedInfo = `<ds:SignedInfo xmlns:ds="${DSIG_NS}">${inner}</ds:SignedInfo>`;
-  const value = signText('sha256', signing.family, signing.key, canonicalSignedInfo).toString('base64');
+  const value = base64Encode(signText('sha256', signing.family, signing.key, canonicalSignedInfo));
   const keyInfo = signing.certificateB64 === undefined ? '' : `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${signing.certificateB64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>`;
   const signature = `<ds:Signature xmlns:ds="${DSIG_NS}"><ds:SignedInfo>${inner}</ds:SignedInfo><ds:SignatureValue>${value}</ds:SignatureValue>${keyInfo}</ds:Signature>`;
   const at = issuerEnd + '</saml:Issuer>'.length;

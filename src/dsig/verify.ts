@@ -12,7 +12,8 @@
 import type { Element, Node } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { canonicalize, canonicalizeDocument, C14N, withoutComments, type C14nAlgorithm } from '../c14n/index.js';
-import { digestText, digestsEqual, verifyText } from '../crypto/index.js';
+import { colonHex, digest, digestsEqual, runSync, verifySignature, type Task } from '../crypto/index.js';
+import { bytesEqual } from '../bytes/index.js';
 import { decodeStrictBase64, describeCertificate, toTrustedKeys, type KeyInput, type TrustedKey } from '../keys/index.js';
 import { idIndexOf } from '../xml/parse.js';
 import { XMLNS_NS } from '../xml/ns.js';
@@ -170,9 +171,9 @@ interface Shape {
   transformC14n: { algorithm: C14nAlgorithm; prefixes: string[] | undefined };
   transforms: string[];
   digestAlgorithm: DigestAlgorithm;
-  digestValue: Buffer;
-  signatureValue: Buffer;
-  keyInfoCertificates: Buffer[] | undefined;
+  digestValue: Uint8Array;
+  signatureValue: Uint8Array;
+  keyInfoCertificates: Uint8Array[] | undefined;
 }
 
 function readShape(element: Element, policy: DsigPolicy): Shape {
@@ -282,8 +283,8 @@ function readShape(element: Element, policy: DsigPolicy): Shape {
 }
 
 /** Certificates offered in KeyInfo/X509Data. Undefined when KeyInfo names none (then every configured key is tried). */
-function readKeyInfoCertificates(keyInfo: Element): Buffer[] | undefined {
-  const certs: Buffer[] = [];
+function readKeyInfoCertificates(keyInfo: Element): Uint8Array[] | undefined {
+  const certs: Uint8Array[] = [];
   let offered = false;
   for (const data of childrenNS(keyInfo, DSIG_NS, 'X509Data')) {
     for (const c of childrenNS(data, DSIG_NS, 'X509Certificate')) {
@@ -296,14 +297,14 @@ function readKeyInfoCertificates(keyInfo: Element): Buffer[] | undefined {
   return offered ? certs : undefined;
 }
 
-function selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: DsigPolicy): TrustedKey[] {
+function* selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: DsigPolicy): Task<TrustedKey[]> {
   const family = shape.signatureAlgorithm.family;
   const minRsa = policy.minRsaKeyBits ?? DEFAULT_MIN_RSA_BITS;
   let candidates: readonly TrustedKey[] = trustedKeys;
   if (shape.keyInfoCertificates !== undefined) {
     const offeredDer = shape.keyInfoCertificates;
     // The common case, the configured certificate itself, is a byte comparison: no parsing per request.
-    candidates = trustedKeys.filter((k) => k.der !== undefined && offeredDer.some((d) => d.equals(k.der!)));
+    candidates = trustedKeys.filter((k) => k.der !== undefined && offeredDer.some((d) => bytesEqual(d, k.der!)));
     if (candidates.length === 0) {
       // A certificate selects the configured key with the same public key too (IdPs re-issue
       // certificates for an unchanged key). It can never introduce a key of its own.
@@ -311,6 +312,8 @@ function selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: Ds
       candidates = trustedKeys.filter((k) => offered.some((o) => o.spki !== undefined && o.spki === k.spki));
       if (candidates.length === 0) {
         const first = offered[0] ?? {};
+        // WebCrypto cannot hash at parse time: the fingerprint for the message is computed here.
+        if (first.subject !== undefined && first.fingerprint === undefined) first.fingerprint = colonHex(yield* digest('sha256', offeredDer[0]!));
         const claimed = first.fingerprint !== undefined ? `certificate ${quote(first.subject ?? '')} (SHA-256 fingerprint ${first.fingerprint})` : 'a certificate that could not be parsed';
         throw new SamlGuardError(
           'KEY_NOT_TRUSTED',
@@ -345,12 +348,23 @@ function selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: Ds
  * Returns the very element whose digest was checked, branded {@link Verified}.
  */
 export function verifySignedElement(element: Element, trustedKeys: readonly (TrustedKey | KeyInput)[], policy: DsigPolicy = {}): VerifiedSignature {
+  return runSync(verifySignedElementTask(element, trustedKeys, policy), 'verifySignedElement');
+}
+
+/** {@link verifySignedElement} as a task, for pipelines that run on either crypto backend. */
+export function* verifySignedElementTask(element: Element, trustedKeys: readonly (TrustedKey | KeyInput)[], policy: DsigPolicy = {}): Task<VerifiedSignature> {
   const shape = readShape(element, policy);
-  const candidates = selectKeys(shape, toTrustedKeys(trustedKeys), policy);
+  const candidates = yield* selectKeys(shape, toTrustedKeys(trustedKeys), policy);
 
   const signedInfoText = canonicalize(shape.signedInfo, shape.signedInfoC14n.algorithm, { inclusivePrefixes: shape.signedInfoC14n.prefixes });
   const alg = shape.signatureAlgorithm;
-  const key = candidates.find((k) => verifyText(alg.hash, alg.family, k.key, signedInfoText, shape.signatureValue));
+  let key: TrustedKey | undefined;
+  for (const k of candidates) {
+    if (yield* verifySignature(alg.hash, alg.family, k.key, signedInfoText, shape.signatureValue)) {
+      key = k;
+      break;
+    }
+  }
   if (key === undefined) {
     throw new SamlGuardError(
       'SIGNATURE_INVALID',
@@ -387,8 +401,8 @@ export function verifySignedElement(element: Element, trustedKeys: readonly (Tru
     shape.referenceId === null
       ? canonicalizeDocument(doc, c14nAlgorithm, c14nOptions)
       : canonicalize(element, c14nAlgorithm, c14nOptions);
-  const digest = digestText(shape.digestAlgorithm.hash, canonical);
-  if (!digestsEqual(digest, shape.digestValue)) {
+  const computed = yield* digest(shape.digestAlgorithm.hash, canonical);
+  if (!digestsEqual(computed, shape.digestValue)) {
     const what = shape.referenceId === null ? 'the whole document (Reference URI="")' : `<${element.localName}>`;
     throw new SamlGuardError('DIGEST_MISMATCH', `The digest of ${what} does not match its signed DigestValue: the ${shape.referenceId === null ? 'document' : 'element'} was modified after signing.`, { path: pathOf(element) });
   }

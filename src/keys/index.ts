@@ -1,72 +1,56 @@
-import { X509Certificate, createPublicKey, KeyObject } from 'node:crypto';
-import { SamlGuardError, quote } from '../errors.js';
-import { digestBytes, type KeyFamily } from '../crypto/index.js';
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { SamlGuardError } from '../errors.js';
+import { base64Decode, base64Encode } from '../bytes/index.js';
+import { colonHex, digest, digestSync, importPublicKey, publicKeyFromObject, readCertificateDer, type CertificateInfo, type KeyFamily, type PublicKeyHandle, type PublicKeyInfo, type Task } from '../crypto/index.js';
 
-function colonHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
-}
-
-/** Anything a caller may configure as a trusted IdP signing key. */
+/** Anything a caller may configure as a trusted IdP signing key (KeyObject and X509Certificate on Node only). */
 export type KeyInput = string | Uint8Array | KeyObject | X509Certificate;
 
 /** A configured key, imported once. The only keys signatures are ever checked against. */
 export interface TrustedKey {
-  readonly key: KeyObject;
+  /** The key as the crypto backend holds it: a node:crypto KeyObject, or (edge runtimes) a WebCrypto source. */
+  readonly key: PublicKeyHandle;
   readonly family: KeyFamily;
   /** RSA modulus length in bits; for EC, the curve's field size. */
   readonly bits: number;
-  /** The certificate it came from, if any. */
+  /** The certificate it came from, if any (Node only). */
   readonly certificate?: X509Certificate;
-  /** SHA-256 of the certificate DER, upper-case hex with colons (as `openssl x509 -fingerprint -sha256`). */
+  /** SHA-256 of the certificate DER, upper-case hex with colons (as `openssl x509 -fingerprint -sha256`). Absent on WebCrypto runtimes, which cannot hash synchronously. */
   readonly fingerprint?: string;
   readonly subject?: string;
   /** SubjectPublicKeyInfo DER (base64): a certificate re-issued for the same key still selects it. */
   readonly spki: string;
-  /** SHA-256 of the SubjectPublicKeyInfo DER, colon hex: identifies bare public keys in results and logs. */
-  readonly spkiFingerprint: string;
+  /** SHA-256 of the SubjectPublicKeyInfo DER, colon hex: identifies bare public keys. Absent on WebCrypto runtimes (see `signature.certificateFingerprint` in results). */
+  readonly spkiFingerprint?: string;
   /** The certificate's DER, for a byte comparison with KeyInfo that needs no certificate parsing. */
-  readonly der?: Buffer;
+  readonly der?: Uint8Array;
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-const STRICT_B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Strict base64: whitespace between characters is allowed, anything else (or bad padding) is not. */
-export function decodeStrictBase64(text: string): Buffer | undefined {
+export function decodeStrictBase64(text: string): Uint8Array | undefined {
   const compact = text.replace(/[\t\n\r ]+/g, '');
-  if (compact.length === 0 || compact.length % 4 !== 0 || !STRICT_B64.test(compact)) return undefined;
-  return Buffer.from(compact, 'base64');
+  if (compact.length === 0) return undefined;
+  return base64Decode(compact);
 }
 
-const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
-
-function fromPublicKey(key: KeyObject, where: string, certificate?: X509Certificate): TrustedKey {
-  if (key.type !== 'public') {
-    throw new SamlGuardError('CONFIG_INVALID', `${where} is a ${key.type} key; configure the IdP's public certificate or public key.`);
+function fromPublicKey(info: PublicKeyInfo, where: string, cert?: CertificateInfo, der?: Uint8Array): TrustedKey {
+  if (info.family === 'other') {
+    const what = info.description.startsWith('EC curve') ? `uses ${info.description}; supported curves are P-256, P-384 and P-521` : `is ${info.description}; XML-DSig keys must be RSA or EC (ECDSA)`;
+    throw new SamlGuardError('CONFIG_INVALID', `${where} ${what}.`);
   }
-  const type = key.asymmetricKeyType;
-  let family: KeyFamily;
-  let bits: number;
-  if (type === 'rsa') {
-    family = 'rsa';
-    bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  } else if (type === 'ec') {
-    family = 'ec';
-    const curve = key.asymmetricKeyDetails?.namedCurve ?? '';
-    bits = CURVE_BITS[curve] ?? 0;
-    if (bits === 0) throw new SamlGuardError('CONFIG_INVALID', `${where} uses EC curve ${quote(curve)}; supported curves are P-256, P-384 and P-521.`);
-  } else {
-    throw new SamlGuardError('CONFIG_INVALID', `${where} is a ${String(type)} key; XML-DSig keys must be RSA or EC (ECDSA).`);
-  }
-  const spkiDer = key.export({ type: 'spki', format: 'der' });
-  const spki = spkiDer.toString('base64');
+  const spki = base64Encode(info.spki);
+  const fp = digestSync === undefined ? undefined : colonHex(digestSync('sha256', info.spki));
   return brand({
-    key,
-    family,
-    bits,
+    key: info.handle,
+    family: info.family,
+    bits: info.bits,
     spki,
-    spkiFingerprint: colonHex(digestBytes('sha256', spkiDer)),
-    ...(certificate ? { certificate, fingerprint: certificate.fingerprint256, subject: certificate.subject.replace(/\n/g, ', '), der: certificate.raw } : {}),
+    ...(fp !== undefined ? { spkiFingerprint: fp } : {}),
+    ...(cert
+      ? { ...(cert.certificate ? { certificate: cert.certificate } : {}), ...(cert.fingerprint !== undefined ? { fingerprint: cert.fingerprint } : {}), subject: cert.subject, ...(der ? { der } : {}) }
+      : {}),
   });
 }
 
@@ -98,14 +82,22 @@ export function toTrustedKeys(keys: readonly (TrustedKey | KeyInput)[]): readonl
   return out;
 }
 
-function fromCertificateDer(der: Buffer, where: string): TrustedKey {
-  let cert: X509Certificate;
+function fromCertificateDer(der: Uint8Array, where: string): TrustedKey {
+  let cert: CertificateInfo;
   try {
-    cert = new X509Certificate(der);
+    cert = readCertificateDer(der);
   } catch (cause) {
     throw new SamlGuardError('CONFIG_INVALID', `${where} is not a valid X.509 certificate.`, { cause });
   }
-  return fromPublicKey(cert.publicKey, where, cert);
+  return fromPublicKey(publicKey(cert.spki, 'spki', where), where, cert, der);
+}
+
+function publicKey(der: Uint8Array, form: 'spki' | 'pkcs1', where: string): PublicKeyInfo {
+  try {
+    return importPublicKey(der, form);
+  } catch (cause) {
+    throw new SamlGuardError('CONFIG_INVALID', `${where} is not a valid ${form === 'spki' ? 'SubjectPublicKeyInfo' : 'PKCS#1 RSA public key'}.`, { cause });
+  }
 }
 
 function fromText(text: string, where: string): TrustedKey[] {
@@ -116,8 +108,8 @@ function fromText(text: string, where: string): TrustedKey[] {
       const der = decodeStrictBase64(m[2] ?? '');
       if (!der) throw new SamlGuardError('CONFIG_INVALID', `${where}: the PEM block "${label}" is not valid base64.`);
       if (label === 'CERTIFICATE' || label === 'X509 CERTIFICATE' || label === 'TRUSTED CERTIFICATE') out.push(fromCertificateDer(der, where));
-      else if (label === 'PUBLIC KEY') out.push(fromPublicKey(createPublicKey({ key: der, format: 'der', type: 'spki' }), where));
-      else if (label === 'RSA PUBLIC KEY') out.push(fromPublicKey(createPublicKey({ key: der, format: 'der', type: 'pkcs1' }), where));
+      else if (label === 'PUBLIC KEY') out.push(fromPublicKey(publicKey(der, 'spki', where), where));
+      else if (label === 'RSA PUBLIC KEY') out.push(fromPublicKey(publicKey(der, 'pkcs1', where), where));
       else if (label.includes('PRIVATE KEY')) {
         throw new SamlGuardError('CONFIG_INVALID', `${where} is a private key; configure the IdP's public certificate, and keep private keys out of verifier configuration.`);
       } else throw new SamlGuardError('CONFIG_INVALID', `${where}: unsupported PEM block "${label}" (expected CERTIFICATE or PUBLIC KEY).`);
@@ -130,15 +122,17 @@ function fromText(text: string, where: string): TrustedKey[] {
   return [fromDer(der, where)];
 }
 
-function fromDer(der: Buffer, where: string): TrustedKey {
+function fromDer(der: Uint8Array, where: string): TrustedKey {
   try {
     return fromCertificateDer(der, where);
   } catch (certError) {
+    let info: PublicKeyInfo;
     try {
-      return fromPublicKey(createPublicKey({ key: der, format: 'der', type: 'spki' }), where);
+      info = importPublicKey(der, 'spki');
     } catch {
       throw certError;
     }
+    return fromPublicKey(info, where);
   }
 }
 
@@ -152,20 +146,37 @@ export function importTrustedKeys(inputs: readonly KeyInput[], label = 'idp.cert
   inputs.forEach((input, i) => {
     const where = `${label}[${i}]`;
     if (typeof input === 'string') out.push(...fromText(input, where));
-    else if (input instanceof X509Certificate) out.push(fromPublicKey(input.publicKey, where, input));
-    else if (input instanceof KeyObject) out.push(fromPublicKey(input, where));
-    else if (input instanceof Uint8Array) out.push(fromDer(Buffer.from(input.buffer, input.byteOffset, input.byteLength), where));
-    else throw new SamlGuardError('CONFIG_INVALID', `${where} must be a PEM/base64 string, DER bytes, a KeyObject or an X509Certificate.`);
+    else if (input instanceof Uint8Array) out.push(fromDer(input, where));
+    else {
+      const object = publicKeyFromObject(input);
+      if (object === undefined) throw new SamlGuardError('CONFIG_INVALID', `${where} must be a PEM/base64 string, DER bytes, a KeyObject or an X509Certificate.`);
+      if ('kind' in object) throw new SamlGuardError('CONFIG_INVALID', `${where} is a ${object.kind} key; configure the IdP's public certificate or public key.`);
+      out.push(fromPublicKey(object.info, where, object.certificate, object.der));
+    }
   });
   return out;
 }
 
-/** Describe a certificate for an operator: subject and SHA-256 fingerprint. */
-export function describeCertificate(der: Buffer): { subject?: string; fingerprint?: string; spki?: string } {
+/** Describe a certificate for an operator: subject, SHA-256 fingerprint (Node only) and SPKI. */
+export function describeCertificate(der: Uint8Array): { subject?: string; fingerprint?: string; spki?: string } {
   try {
-    const cert = new X509Certificate(der);
-    return { subject: cert.subject.replace(/\n/g, ', '), fingerprint: cert.fingerprint256, spki: cert.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
+    const cert = readCertificateDer(der);
+    return { subject: cert.subject, ...(cert.fingerprint !== undefined ? { fingerprint: cert.fingerprint } : {}), spki: base64Encode(cert.spki) };
   } catch {
     return {};
   }
+}
+
+const lateFingerprints = new WeakMap<TrustedKey, string>();
+
+/**
+ * The key's fingerprint as results report it: the certificate's SHA-256 when it came from one, else its
+ * SPKI's. Imported keys carry it already under node:crypto; WebCrypto computes it on first use.
+ */
+export function* fingerprintOf(key: TrustedKey): Task<string> {
+  const known = key.fingerprint ?? key.spkiFingerprint ?? lateFingerprints.get(key);
+  if (known !== undefined) return known;
+  const computed = colonHex(yield* digest('sha256', key.der ?? base64Decode(key.spki)!));
+  lateFingerprints.set(key, computed);
+  return computed;
 }

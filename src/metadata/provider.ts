@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes/index.js';
 import { SamlGuardError, quote } from '../errors.js';
 import { importTrustedKeys, type KeyInput, type TrustedKey } from '../keys/index.js';
 import { parseIdpMetadata, type IdpMetadata } from './parse.js';
@@ -195,7 +196,7 @@ export function createMetadataProvider(options: MetadataProviderOptions): Metada
       if (cause instanceof SamlGuardError) throw cause;
       throw new SamlGuardError('METADATA_UNAVAILABLE', `Reading ${url.href} failed: ${quote((cause as Error)?.message ?? String(cause))}.`, { cause });
     }
-    return Buffer.concat(chunks, size);
+    return concatBytes(chunks);
   }
 
   function refresh(opts: { force?: boolean } = {}): Promise<LoadedMetadata> {

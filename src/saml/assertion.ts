@@ -7,7 +7,8 @@ import { checkSubjectConfirmation } from '../policy/subject-confirmation.js';
 import { checkNotBefore, checkNotOnOrAfter, instantAttr, iso, parseInstant, relative, type TimeWindow } from '../policy/time.js';
 import type { AttributeInfo, SubjectInfo } from '../types.js';
 import { NAMEID_ENTITY, SAML_NS, XSI_NS } from '../xml/ns.js';
-import { decryptElement, type DecryptionPolicy } from '../xmlenc/decrypt.js';
+import { decryptElementTask, type DecryptionPolicy } from '../xmlenc/decrypt.js';
+import type { Task } from '../crypto/index.js';
 
 export interface AssertionPolicy extends TimeWindow {
   entityId: string;
@@ -73,7 +74,7 @@ const ALLOWED_CONDITIONS = new Set(['AudienceRestriction', 'OneTimeUse', 'ProxyR
  * Validate a verified Assertion and read its claims. Takes only an element whose signature (or whose
  * signed enclosing Response) was verified: there is no way to call this on an unverified node.
  */
-export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy): AssertionClaims {
+export function* readAssertion(assertion: Verified<Element>, p: AssertionPolicy): Task<AssertionClaims> {
   if (attr(assertion, 'Version') !== '2.0') throw shape(`Assertion Version is ${quote(attr(assertion, 'Version') ?? null)}; only "2.0" is accepted.`, assertion);
   const id = detach(requiredAttr(assertion, 'ID'));
   const issueInstant = parseInstant(requiredAttr(assertion, 'IssueInstant'), assertion, 'IssueInstant');
@@ -95,7 +96,7 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
   checkIssuer(onlyChildNS(assertion, SAML_NS, 'Issuer', 'SAML_SHAPE_INVALID'), p.entityId);
 
   const subjectEl = onlyChildNS(assertion, SAML_NS, 'Subject', 'SUBJECT_INVALID');
-  const subject = readSubject(subjectEl, p.decryption);
+  const subject = yield* readSubject(subjectEl, p.decryption);
 
   const conditions = onlyChildNS(assertion, SAML_NS, 'Conditions', 'SAML_SHAPE_INVALID', true);
   let notBefore: number | undefined;
@@ -151,7 +152,7 @@ export function readAssertion(assertion: Verified<Element>, p: AssertionPolicy):
     }
   }
 
-  const { attributes, attributeDetails } = readAttributes(assertion, p.decryption);
+  const { attributes, attributeDetails } = yield* readAttributes(assertion, p.decryption);
   if (!Number.isFinite(expiresAt)) {
     // Nothing in the assertion bounds it (only possible with both opt-ins and no Conditions NotOnOrAfter).
     throw new SamlGuardError('SAML_SHAPE_INVALID', 'Nothing in the assertion limits its lifetime (no NotOnOrAfter anywhere); refusing an assertion valid forever.', { path: pathOf(assertion), details: { check: 'lifetime' } });
@@ -185,7 +186,7 @@ function detach(s: string): string {
   return s.length === 0 ? s : (' ' + s).slice(1);
 }
 
-function readSubject(subjectEl: Element, decryption: DecryptionPolicy | undefined): SubjectInfo {
+function* readSubject(subjectEl: Element, decryption: DecryptionPolicy | undefined): Task<SubjectInfo> {
   const ids = childrenNS(subjectEl, SAML_NS, 'NameID').length + childrenNS(subjectEl, SAML_NS, 'EncryptedID').length + childrenNS(subjectEl, SAML_NS, 'BaseID').length;
   if (ids !== 1) throw new SamlGuardError('SUBJECT_INVALID', `The Subject must carry exactly one identifier (NameID or EncryptedID); it carries ${ids}.`, { path: pathOf(subjectEl) });
   if (childrenNS(subjectEl, SAML_NS, 'BaseID').length > 0) {
@@ -196,7 +197,7 @@ function readSubject(subjectEl: Element, decryption: DecryptionPolicy | undefine
     throw new SamlGuardError('DECRYPTION_KEY_MISSING', 'The Subject carries an EncryptedID, but no sp.decryptionKeys are configured.', { path: pathOf(subjectEl) });
   }
   // A decrypted NameID is as trustworthy as the verified assertion whose signed ciphertext held it.
-  const nameIdEl = encrypted !== undefined ? decryptElement(encrypted, SAML_NS, ['NameID'], decryption!) : onlyChildNS(subjectEl, SAML_NS, 'NameID', 'SUBJECT_INVALID');
+  const nameIdEl = encrypted !== undefined ? yield* decryptElementTask(encrypted, SAML_NS, ['NameID'], decryption!) : onlyChildNS(subjectEl, SAML_NS, 'NameID', 'SUBJECT_INVALID');
   if (hasElementChildren(nameIdEl)) throw new SamlGuardError('SUBJECT_INVALID', 'NameID must contain text only.', { path: pathOf(nameIdEl) });
   const nameId = detach(textOf(nameIdEl));
   if (nameId.trim() === '') throw new SamlGuardError('SUBJECT_INVALID', 'NameID is empty.', { path: pathOf(nameIdEl) });
@@ -210,7 +211,7 @@ function readSubject(subjectEl: Element, decryption: DecryptionPolicy | undefine
   return subject;
 }
 
-function readAttributes(assertion: Element, decryption: DecryptionPolicy | undefined): { attributes: Record<string, string[]>; attributeDetails: AttributeInfo[] } {
+function* readAttributes(assertion: Element, decryption: DecryptionPolicy | undefined): Task<{ attributes: Record<string, string[]>; attributeDetails: AttributeInfo[] }> {
   // A null-prototype record: attribute names such as "__proto__" are data, not object machinery.
   const attributes: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const attributeDetails: AttributeInfo[] = [];
@@ -223,7 +224,7 @@ function readAttributes(assertion: Element, decryption: DecryptionPolicy | undef
     for (const c of childElements(statement)) {
       if (c.namespaceURI !== SAML_NS) continue;
       if (c.localName === 'Attribute') all.push(c);
-      else if (c.localName === 'EncryptedAttribute') all.push(decryptElement(c, SAML_NS, ['Attribute'], decryption!));
+      else if (c.localName === 'EncryptedAttribute') all.push(yield* decryptElementTask(c, SAML_NS, ['Attribute'], decryption!));
     }
     for (const a of all) {
       const name = detach(requiredAttr(a, 'Name'));

@@ -1,12 +1,13 @@
 import type { Document, Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { DSIG_NS } from '../dsig/algorithms.js';
-import { verifySignedElement, type DsigPolicy, type Verified, type VerifiedSignature } from '../dsig/verify.js';
+import { verifySignedElementTask, type DsigPolicy, type Verified, type VerifiedSignature } from '../dsig/verify.js';
 import type { TrustedKey } from '../keys/index.js';
 import { NodeType, attr, childrenNS, firstChildNS, isNS, onlyChildNS, pathOf } from '../xml/dom.js';
 import { SAML_NS, SAMLP_NS, STATUS_SUCCESS } from '../xml/ns.js';
 import { checkIssuer } from './assertion.js';
-import { decryptElement, type DecryptionPolicy } from '../xmlenc/decrypt.js';
+import { decryptElementTask, type DecryptionPolicy } from '../xmlenc/decrypt.js';
+import type { Task } from '../crypto/index.js';
 
 export interface EnvelopePolicy {
   entityId: string;
@@ -74,7 +75,7 @@ function checkStatus(response: Element): void {
  * Response Issuer. Returns the Assertion as a Verified element: either it carries a verified signature,
  * or it is a child of the verified Response element (never found by a fresh search of the document).
  */
-export function verifyEnvelope(doc: Document, p: EnvelopePolicy): VerifiedEnvelope {
+export function* verifyEnvelope(doc: Document, p: EnvelopePolicy): Task<VerifiedEnvelope> {
   const root = doc.documentElement!;
   const isResponse = isNS(root, SAMLP_NS, 'Response');
   if (!isResponse && !isNS(root, SAML_NS, 'Assertion')) {
@@ -96,7 +97,7 @@ export function verifyEnvelope(doc: Document, p: EnvelopePolicy): VerifiedEnvelo
 
   if (!isResponse) {
     if (!hasSignature(root)) throw new SamlGuardError('SIGNATURE_MISSING', 'The Assertion is not signed.', { path: pathOf(root) });
-    const signature = verifySignedElement(root, p.keys, p.dsig);
+    const signature = (yield* verifySignedElementTask(root, p.keys, p.dsig));
     return { assertion: signature.element, covered: 'assertion', signature, inResponseTo: undefined };
   }
 
@@ -110,11 +111,11 @@ export function verifyEnvelope(doc: Document, p: EnvelopePolicy): VerifiedEnvelo
   // response carries no assertion to trust, and saying so is the most useful answer). An encrypted
   // assertion's Response signature is checked over the encrypted form, before anything is decrypted.
   const responseSigned = hasSignature(root);
-  const responseSig = responseSigned ? verifySignedElement(root, p.keys, p.dsig) : undefined;
+  const responseSig = responseSigned ? (yield* verifySignedElementTask(root, p.keys, p.dsig)) : undefined;
   let assertionEl: Element;
   if (encryptedEl !== undefined) {
     const container = responseSig ? childrenNS(responseSig.element, SAML_NS, 'EncryptedAssertion')[0]! : encryptedEl;
-    assertionEl = decryptElement(container, SAML_NS, ['Assertion'], p.decryption!);
+    assertionEl = yield* decryptElementTask(container, SAML_NS, ['Assertion'], p.decryption!);
   } else {
     assertionEl = plainEl!;
   }
@@ -125,7 +126,7 @@ export function verifyEnvelope(doc: Document, p: EnvelopePolicy): VerifiedEnvelo
   if (p.requireSignedAssertion && !assertionSigned) {
     throw new SamlGuardError('SIGNATURE_MISSING', 'The Assertion itself is not signed, and requireSignedAssertion is set (only the Response is signed).', { path: pathOf(assertionEl), details: { requireSignedAssertion: true } });
   }
-  const assertionSig = assertionSigned ? verifySignedElement(assertionEl, p.keys, p.dsig) : undefined;
+  const assertionSig = assertionSigned ? (yield* verifySignedElementTask(assertionEl, p.keys, p.dsig)) : undefined;
 
   // The Response that is read is the verified one when signed; an unsigned envelope is only ever used to
   // reject (Destination, InResponseTo, Issuer), never to grant.

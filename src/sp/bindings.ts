@@ -2,6 +2,14 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SamlGuardError } from '../errors.js';
 import { signText, type KeyFamily } from '../crypto/index.js';
+import { base64Encode, utf8Encode } from '../bytes/index.js';
+
+/** DEFLATE is Node's zlib: on edge runtimes the Redirect binding is refused by name, not by a ReferenceError. */
+function requireZlib(what: string): void {
+  if (typeof (globalThis as { Buffer?: unknown }).Buffer === 'undefined') {
+    throw new SamlGuardError('RUNTIME_UNSUPPORTED', `${what} needs Node's zlib (DEFLATE), which this runtime lacks; run sign-in on Node or Bun.`);
+  }
+}
 import type { KeyObject } from 'node:crypto';
 import { signatureMethodOf, signEnveloped, type XmlSigningKey } from '../dsig/sign.js';
 
@@ -20,12 +28,13 @@ export interface PostForm {
  * never re-serialized after signing.
  */
 export function redirectUrl(destination: string, parameter: 'SAMLRequest' | 'SAMLResponse', xml: string, relayState: string | undefined, signing: { key: KeyObject; family: KeyFamily } | undefined): string {
-  const encoded = deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64');
+  requireZlib('The HTTP-Redirect binding');
+  const encoded = base64Encode(deflateRawSync(utf8Encode(xml)));
   let query = `${parameter}=${encodeURIComponent(encoded)}`;
   if (relayState !== undefined) query += `&RelayState=${encodeURIComponent(relayState)}`;
   if (signing !== undefined) {
     query += `&SigAlg=${encodeURIComponent(signatureMethodOf(signing.family))}`;
-    query += `&Signature=${encodeURIComponent(signText('sha256', signing.family, signing.key, query).toString('base64'))}`;
+    query += `&Signature=${encodeURIComponent(base64Encode(signText('sha256', signing.family, signing.key, query)))}`;
   }
   return destination + (destination.includes('?') ? '&' : '?') + query;
 }
@@ -33,7 +42,7 @@ export function redirectUrl(destination: string, parameter: 'SAMLRequest' | 'SAM
 /** HTTP-POST (§3.5.4): the (enveloped-signed, when a key is given) message base64-encoded in a form field. */
 export function postForm(destination: string, parameter: 'SAMLRequest' | 'SAMLResponse', xml: string, relayState: string | undefined, signing: XmlSigningKey | undefined): PostForm {
   const message = signing === undefined ? xml : signEnveloped(xml, signing);
-  const fields: Record<string, string> = { [parameter]: Buffer.from(message, 'utf8').toString('base64') };
+  const fields: Record<string, string> = { [parameter]: base64Encode(utf8Encode(message)) };
   if (relayState !== undefined) fields['RelayState'] = relayState;
   return Object.freeze({ action: destination, fields: Object.freeze(fields) });
 }
@@ -61,6 +70,7 @@ export const POST_FORM_CSP = "default-src 'none'; script-src 'sha256-8lDeP0UDwCO
 
 /** Inflate an HTTP-Redirect message (bounded: a deflate bomb is refused). */
 export function inflateRedirect(encoded: string, maxBytes: number): string {
+  requireZlib('The HTTP-Redirect binding');
   let raw: Buffer;
   try {
     raw = Buffer.from(encoded, 'base64');

@@ -6,7 +6,7 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
-import { verifyText } from '../crypto/index.js';
+import { runSync, verifySignature } from '../crypto/index.js';
 import { signatureAlgorithm } from '../dsig/algorithms.js';
 import { verifySignedElement, type DsigPolicy } from '../dsig/verify.js';
 import { decodeStrictBase64, type TrustedKey } from '../keys/index.js';
@@ -81,7 +81,7 @@ function fromRedirect(rawQuery: string, p: LogoutPolicy): { xml: string; relaySt
   if (sigBytes === undefined) throw new SamlGuardError('SIGNATURE_SHAPE_INVALID', 'The Signature parameter is not base64.', { path: 'LogoutRequest' });
   const candidates = p.keys.filter((k) => k.family === alg.family);
   if (candidates.length === 0) throw new SamlGuardError('KEY_NOT_TRUSTED', `No configured ${alg.family === 'ec' ? 'EC' : 'RSA'} key can check a ${alg.name} signature.`, { path: 'LogoutRequest' });
-  if (!candidates.some((k) => verifyText(alg.hash, alg.family, k.key, signed, sigBytes))) {
+  if (!candidates.some((k) => runSync(verifySignature(alg.hash, alg.family, k.key, signed, sigBytes), 'sp.logout'))) {
     throw new SamlGuardError('SIGNATURE_INVALID', 'The LogoutRequest query signature does not verify with the IdP key over the parameters as received.', { path: 'LogoutRequest' });
   }
   return { xml: inflateRedirect(decodeParam(request, 'SAMLRequest'), 256 * 1024), relayState: relay === undefined ? undefined : decodeParam(relay, 'RelayState'), signed: true };

@@ -2,6 +2,7 @@
 // and a classic open redirect. samlguard accepts a relative path, or an absolute http(s) URL whose origin
 // is allow-listed, and decides on what a browser would parse, never on the raw string. It is returned to
 // the caller, never followed by the library.
+import { utf8Length } from '../bytes/index.js';
 import { SamlGuardError, quote } from '../errors.js';
 
 export const MAX_RELAY_STATE_BYTES = 80;
@@ -47,7 +48,7 @@ export function compileRelayStatePolicy(value: unknown, where: string): RelaySta
 export function checkRelayState(value: string | undefined | null, policy: RelayStatePolicy): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw relayError('RelayState must be a string.');
-  const bytes = Buffer.byteLength(value, 'utf8');
+  const bytes = utf8Length(value);
   if (bytes > MAX_RELAY_STATE_BYTES) {
     throw relayError(`RelayState is ${bytes} bytes; SAML bindings §3.4.3 allows at most ${MAX_RELAY_STATE_BYTES}. Keep the return path short, or keep it server-side and send a handle.`, { bytes, max: MAX_RELAY_STATE_BYTES });
   }

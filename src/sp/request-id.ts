@@ -3,12 +3,13 @@
 // apart as expired rather than unknown, without a second lookup: a forged ID gains nothing from it, since
 // only the store decides whether an ID is outstanding.
 import { randomId } from '../crypto/index.js';
+import { hexEncode } from '../bytes/index.js';
 
 const PREFIX = '_sg';
 
 /** A fresh message ID: `_sg<issue time, base 36>_<128 random bits, hex>`. */
 export function newMessageId(now: number): string {
-  return `${PREFIX}${Math.floor(now).toString(36)}_${randomId(16).toString('hex')}`;
+  return `${PREFIX}${Math.floor(now).toString(36)}_${hexEncode(randomId(16))}`;
 }
 
 /** The issue instant (epoch ms) a samlguard-made ID carries, or undefined for any other string. */

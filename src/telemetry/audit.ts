@@ -4,6 +4,7 @@
  * never logs by itself: this is a ready-made `onDecision` handler. Nothing secret is written: no
  * assertion, token or signature; the NameID only as configured; attribute values only those listed.
  */
+import { utf8Encode } from '../bytes/index.js';
 import { createHmac } from 'node:crypto';
 import { SamlGuardError } from '../errors.js';
 
@@ -159,7 +160,7 @@ export function auditLog(options: AuditLogOptions = {}): (decision: DecisionLike
   if (typeof write !== 'function') throw invalid('write must be a function taking one line.');
   let hashKey: Uint8Array | undefined;
   if (options.hashKey !== undefined && options.hashKey !== null) {
-    hashKey = typeof options.hashKey === 'string' ? Buffer.from(options.hashKey, 'utf8') : options.hashKey;
+    hashKey = typeof options.hashKey === 'string' ? utf8Encode(options.hashKey) : options.hashKey;
     if (!(hashKey instanceof Uint8Array) || hashKey.byteLength < 16) throw invalid('hashKey must be at least 16 bytes.');
   }
   const nameId = options.nameId ?? (hashKey !== undefined ? 'hash' : 'omit');

@@ -7,6 +7,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SamlGuardError, quote } from '../errors.js';
 import { checkClock, invalid, nonEmptyString, optionalSeconds, readClock } from '../config/values.js';
 import { randomId } from '../crypto/index.js';
+import { base64Encode } from '../bytes/index.js';
 import { readAwsSessionDuration } from '../roles/claims.js';
 import type { Clock, VerifiedAssertion } from '../types.js';
 import { loadJose } from './jose.js';
@@ -152,7 +153,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       iat,
       nbf: iat,
       exp,
-      jti: randomId(16).toString('base64url'),
+      jti: base64Encode(randomId(16)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'),
       idp: identity.issuer,
       roles: [...new Set(o.roles)].sort(),
       groups: [...groups],

@@ -3,6 +3,8 @@
 // shared secret (the `alg` confusion).
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SamlGuardError } from '../errors.js';
+import { BACKEND } from '../crypto/index.js';
+import { base64Decode } from '../bytes/index.js';
 
 export const TOKEN_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'] as const;
 export type TokenAlgorithm = (typeof TOKEN_ALGORITHMS)[number];
@@ -42,5 +44,31 @@ export function importPublicJwk(jwk: JsonWebKey, where: string): KeyObject {
     return createPublicKey({ key: jwk, format: 'jwk' });
   } catch (cause) {
     throw new SamlGuardError('CONFIG_INVALID', `${where}: not a readable public JWK.`, { cause });
+  }
+}
+
+function base64UrlLength(value: unknown): number {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) return -1;
+  const b64 = value.replace(/-/g, '+').replace(/_/g, '/');
+  return base64Decode(b64 + '='.repeat((4 - (b64.length % 4)) % 4))?.length ?? -1;
+}
+
+/**
+ * Refuse, at configuration time, a public JWK unfit for its algorithm. Under node:crypto the key is
+ * imported and inspected; WebCrypto imports only asynchronously (jose does it on first use), so there
+ * its members are checked by shape: the curve and coordinate sizes, or the RSA modulus size.
+ */
+export function checkPublicJwk(jwk: JsonWebKey, alg: TokenAlgorithm, where: string): void {
+  if (BACKEND === 'node') return checkKeyForAlgorithm(importPublicJwk(jwk, where), alg, where);
+  if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new SamlGuardError('CONFIG_INVALID', `${where}: a JWK Set must hold public keys only (this one has private or symmetric members).`);
+  const ok =
+    alg === 'ES256'
+      ? jwk.kty === 'EC' && jwk.crv === 'P-256' && base64UrlLength(jwk.x) === 32 && base64UrlLength(jwk.y) === 32
+      : alg === 'EdDSA'
+        ? jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && base64UrlLength(jwk.x) === 32
+        : jwk.kty === 'RSA' && base64UrlLength(jwk.n) >= 256 && base64UrlLength(jwk.e) > 0;
+  if (!ok) {
+    const need = alg === 'ES256' ? 'an EC P-256 key' : alg === 'EdDSA' ? 'an Ed25519 key' : 'an RSA key of at least 2048 bits';
+    throw new SamlGuardError('CONFIG_INVALID', `${where}: ${alg} needs ${need}; this JWK is kty ${String(jwk.kty)}${jwk.crv ? ` ${jwk.crv}` : ''}.`);
   }
 }

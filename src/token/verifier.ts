@@ -10,7 +10,7 @@ import { SamlGuardError, quote, type ErrorCode } from '../errors.js';
 import { checkClock, invalid, nonEmptyString, optionalSeconds, readClock } from '../config/values.js';
 import type { RevocationStore } from '../stores/types.js';
 import type { Clock } from '../types.js';
-import { checkKeyForAlgorithm, importPublicJwk, isTokenAlgorithm, TOKEN_ALGORITHMS, type TokenAlgorithm } from './keys.js';
+import { checkPublicJwk, isTokenAlgorithm, TOKEN_ALGORITHMS, type TokenAlgorithm } from './keys.js';
 import { TOKEN_TYPE, type TokenClaims } from './issuer.js';
 import { loadJose } from './jose.js';
 
@@ -102,7 +102,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (jwk.use !== undefined && jwk.use !== 'sig') throw invalid(`${where} (kid ${quote(jwk.kid)}) is not a signing key (use ${quote(String(jwk.use))}).`);
     if (keys.has(jwk.kid)) throw invalid(`${where}: kid ${quote(jwk.kid)} appears twice.`);
     // Imported here only to refuse, at configuration time, a key unfit for its algorithm.
-    checkKeyForAlgorithm(importPublicJwk(jwk, where), jwk.alg, where);
+    checkPublicJwk(jwk, jwk.alg, where);
     if (allowed.has(jwk.alg)) keys.set(jwk.kid, { alg: jwk.alg, jwk: { ...jwk } });
   });
   if (keys.size === 0) throw invalid('createTokenVerifier: no key of the JWK Set uses an allowed algorithm.');

@@ -1,4 +1,5 @@
 import { SamlGuardError } from '../errors.js';
+import { base64Decode, latin1Decode, utf8Decode } from '../bytes/index.js';
 
 /**
  * Turn what a person receives into XML text: XML as text or bytes, or the base64 of it (the HTTP-POST
@@ -12,7 +13,7 @@ export function decodeSamlInput(input: string | Uint8Array, maxBytes: number): s
     while (i < input.length && (input[i] === 0x20 || input[i] === 0x0a || input[i] === 0x0d || input[i] === 0x09)) i++;
     if (input[i] === 0x3c || input[i] === 0xfe || input[i] === 0xff) return input;
     if (input.byteLength > Math.ceil((maxBytes * 4) / 3) + 4096) throw base64TooLarge(maxBytes);
-    return fromBase64(Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1'), maxBytes);
+    return fromBase64(latin1Decode(input), maxBytes);
   }
   if (typeof input !== 'string') throw new SamlGuardError('INPUT_MALFORMED', 'The SAML input must be a string or a Uint8Array.');
   const start = firstNonSpace(input);
@@ -38,12 +39,12 @@ function base64TooLarge(maxBytes: number): SamlGuardError {
 function fromBase64(text: string, maxBytes: number): Uint8Array {
   // Strict and cheap: Node's decoder is lenient (it skips junk), so the input must re-encode to itself.
   // Only when that fails (line breaks, most often) is a whitespace-free copy made and compared.
-  const bytes = Buffer.from(text, 'base64');
-  const canonical = bytes.toString('base64');
-  if (canonical !== text) {
+  let bytes = base64Decode(text);
+  if (bytes === undefined) {
     const compact = text.replace(/[\r\n\t ]+/g, '');
     if (compact.length === 0) throw new SamlGuardError('INPUT_MALFORMED', 'The input is empty.');
-    if (canonical !== compact) {
+    bytes = base64Decode(compact);
+    if (bytes === undefined) {
       const hint = /%[0-9A-Fa-f]{2}/.test(compact) ? ' It looks URL-encoded: decode the form body first (see parseSamlPostBody).' : '';
       throw new SamlGuardError('INPUT_MALFORMED', `The input is neither XML nor valid base64.${hint}`);
     }
@@ -62,7 +63,7 @@ function fromBase64(text: string, maxBytes: number): Uint8Array {
  * HTTP-POST binding delivers to an ACS URL). Throws INPUT_MALFORMED when SAMLResponse is absent or repeated.
  */
 export function parseSamlPostBody(body: string | Uint8Array): { SAMLResponse: string; RelayState?: string } {
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const text = typeof body === 'string' ? body : (utf8Decode(body) ?? '');
   const params = new URLSearchParams(text.trim());
   const responses = params.getAll('SAMLResponse');
   if (responses.length !== 1) {

@@ -1,3 +1,4 @@
+import { utf8Length } from '../bytes/index.js';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { __DOMHandler } from '@xmldom/xmldom/lib/dom-parser.js';
 import { speedUpXmldom } from './xmldom-speedup.js';
@@ -95,9 +96,9 @@ function tooLarge(size: number, max: number): SamlGuardError {
 
 function checkStringSize(text: string, maxBytes: number): void {
   // UTF-8 never takes fewer bytes than UTF-16 code units, and never more than three per unit.
-  if (text.length > maxBytes) throw tooLarge(Buffer.byteLength(text, 'utf8'), maxBytes);
+  if (text.length > maxBytes) throw tooLarge(utf8Length(text), maxBytes);
   if (text.length * 3 > maxBytes) {
-    const size = Buffer.byteLength(text, 'utf8');
+    const size = utf8Length(text);
     if (size > maxBytes) throw tooLarge(size, maxBytes);
   }
 }

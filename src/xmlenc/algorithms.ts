@@ -12,12 +12,10 @@ export interface ContentAlgorithm {
   readonly uri: string;
   readonly mode: 'gcm' | 'cbc';
   readonly keyBytes: 16 | 24 | 32;
-  /** node:crypto cipher name. */
-  readonly cipher: string;
 }
 
 const content = (uri: string, mode: 'gcm' | 'cbc', keyBytes: 16 | 24 | 32): ContentAlgorithm =>
-  Object.freeze({ uri, mode, keyBytes, cipher: `aes-${keyBytes * 8}-${mode}` });
+  Object.freeze({ uri, mode, keyBytes });
 
 /** Block encryption allow-list. CBC is allowed by default (IdPs still use it) and can be switched off. */
 const CONTENT: ReadonlyMap<string, ContentAlgorithm> = new Map(

@@ -7,7 +7,7 @@
  * element" is the same DECRYPTION_FAILED with the same message, so an attacker who edits ciphertext
  * learns nothing about padding, key or parse state (the XML Encryption CBC attacks need that signal).
  */
-import { createDecipheriv, createPrivateKey, KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { DSIG_NS } from '../dsig/algorithms.js';
@@ -16,14 +16,14 @@ import { NodeType, attr, childElements, pathOf } from '../xml/dom.js';
 import { parseWithLimits, type ParseLimits } from '../xml/parse.js';
 import { XMLNS_NS } from '../xml/ns.js';
 import { ENCRYPTED_KEY_TYPE, RSA_1_5, RSA_OAEP_11, RSA_OAEP_MGF1P, XENC11_NS, XENC_NS, contentAlgorithm, mgfHash, oaepDigest } from './algorithms.js';
-import { rsaOaepDecrypt } from './oaep.js';
-import type { HashName } from '../crypto/index.js';
+import { aesDecrypt, aesSupported, importPrivateKey, rsaOaepDecrypt, runSync, type HashName, type PrivateKeyHandle, type Task } from '../crypto/index.js';
+import { utf8Decode } from '../bytes/index.js';
 
 /** A configured SP decryption key: PEM (PKCS#8 or PKCS#1), optionally with its passphrase, or a KeyObject. */
 export type DecryptionKeyInput = string | Uint8Array | KeyObject | { key: string | Uint8Array; passphrase: string };
 
 export interface DecryptionPolicy {
-  readonly keys: readonly KeyObject[];
+  readonly keys: readonly PrivateKeyHandle[];
   /** AES-CBC content encryption (default true; it is what many IdPs send). GCM is always allowed. */
   readonly allowCbc: boolean;
   readonly limits: Readonly<Required<ParseLimits>>;
@@ -47,29 +47,26 @@ function shape(message: string, el: Element): SamlGuardError {
  * Import SP decryption keys once. RSA private keys only (XML Encryption key transport is RSA-OAEP here);
  * an encrypted PEM needs its passphrase.
  */
-export function importDecryptionKeys(inputs: readonly DecryptionKeyInput[], minRsaKeyBits: number): KeyObject[] {
+export function importDecryptionKeys(inputs: readonly DecryptionKeyInput[], minRsaKeyBits: number): PrivateKeyHandle[] {
   if (!Array.isArray(inputs) || inputs.length === 0) throw new SamlGuardError('CONFIG_INVALID', 'sp.decryptionKeys must be a non-empty array of private keys.');
   return inputs.map((input, i) => {
     const where = `sp.decryptionKeys[${i}]`;
-    let key: KeyObject;
+    let key: ReturnType<typeof importPrivateKey>;
     try {
-      if (input instanceof KeyObject) key = input;
-      else if (typeof input === 'string' || input instanceof Uint8Array) key = createPrivateKey(typeof input === 'string' ? input : { key: Buffer.from(input), format: 'der', type: 'pkcs8' });
-      else if (input !== null && typeof input === 'object' && 'passphrase' in input) key = createPrivateKey({ key: input.key as string | Buffer, passphrase: input.passphrase, format: typeof input.key === 'string' ? 'pem' : 'der', ...(typeof input.key === 'string' ? {} : { type: 'pkcs8' as const }) });
-      else throw new Error('unsupported form');
+      key = importPrivateKey(input);
     } catch (cause) {
+      if (cause instanceof SamlGuardError) throw cause;
       throw new SamlGuardError('CONFIG_INVALID', `${where} is not a usable private key (PEM PKCS#8/PKCS#1, DER PKCS#8, or { key, passphrase } for an encrypted one).`, { cause });
     }
-    if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') {
+    if (key.family !== 'rsa') {
       throw new SamlGuardError('CONFIG_INVALID', `${where} must be an RSA private key (XML Encryption key transport is RSA-OAEP).`);
     }
-    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < minRsaKeyBits) throw new SamlGuardError('CONFIG_INVALID', `${where} is ${bits} bits; the minimum is ${minRsaKeyBits}.`);
-    return key;
+    if (key.bits < minRsaKeyBits) throw new SamlGuardError('CONFIG_INVALID', `${where} is ${key.bits} bits; the minimum is ${minRsaKeyBits}.`);
+    return key.handle;
   });
 }
 
-function cipherValue(encrypted: Element): Buffer {
+function cipherValue(encrypted: Element): Uint8Array {
   const kids = childElements(encrypted);
   const cipherData = kids.filter((k) => k.namespaceURI === XENC_NS && k.localName === 'CipherData');
   if (cipherData.length !== 1) throw shape(`<${encrypted.localName}> must contain exactly one CipherData.`, encrypted);
@@ -98,7 +95,7 @@ interface KeyTransport {
   hash: HashName;
   mgf: HashName;
   label: Uint8Array | undefined;
-  cipher: Buffer;
+  cipher: Uint8Array;
 }
 
 function readEncryptedKey(ek: Element): KeyTransport {
@@ -153,27 +150,6 @@ function encryptedKeys(container: Element, data: Element): Element[] {
   return out.length > 0 ? out : siblings;
 }
 
-function decryptContent(alg: ReturnType<typeof contentAlgorithm> & object, cek: Buffer, data: Buffer): Buffer | undefined {
-  try {
-    if (alg.mode === 'gcm') {
-      if (data.length < 12 + 16) return undefined;
-      const decipher = createDecipheriv(alg.cipher as 'aes-256-gcm', cek, data.subarray(0, 12), { authTagLength: 16 });
-      decipher.setAuthTag(data.subarray(data.length - 16));
-      return Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
-    }
-    if (data.length < 32 || data.length % 16 !== 0) return undefined;
-    // XML Encryption pads CBC per ISO 10126 (arbitrary bytes, then the pad length), not PKCS#7.
-    const decipher = createDecipheriv(alg.cipher, cek, data.subarray(0, 16));
-    decipher.setAutoPadding(false);
-    const plain = Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]);
-    const pad = plain[plain.length - 1]!;
-    if (pad < 1 || pad > 16) return undefined;
-    return plain.subarray(0, plain.length - pad);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Namespace declarations in scope at `el` (nearest wins), so a decrypted fragment resolves its prefixes. */
 function inScopeDeclarations(el: Element): string {
   const seen = new Map<string, string>();
@@ -196,6 +172,11 @@ function inScopeDeclarations(el: Element): string {
  * one `{ns}expected` element it contains, parsed with the hardened parser and the same limits.
  */
 export function decryptElement(container: Element, expectedNs: string, expected: readonly string[], policy: DecryptionPolicy): Element {
+  return runSync(decryptElementTask(container, expectedNs, expected, policy), 'decryptElement');
+}
+
+/** {@link decryptElement} as a task, for pipelines that run on either crypto backend. */
+export function* decryptElementTask(container: Element, expectedNs: string, expected: readonly string[], policy: DecryptionPolicy): Task<Element> {
   const datas = childElements(container).filter((c) => c.namespaceURI === XENC_NS && c.localName === 'EncryptedData');
   if (datas.length !== 1) throw shape(`<${container.localName}> must contain exactly one EncryptedData.`, container);
   const data = datas[0]!;
@@ -210,24 +191,24 @@ export function decryptElement(container: Element, expectedNs: string, expected:
   const transports = encryptedKeys(container, data).map(readEncryptedKey);
   if (transports.length === 0) throw shape('No EncryptedKey is present for this EncryptedData.', data);
   const ciphertext = cipherValue(data);
+  // Asked before any key is tried, from the algorithm URI alone, so the answer reveals nothing secret.
+  if (!(yield* aesSupported(alg.keyBytes))) {
+    throw new SamlGuardError('RUNTIME_UNSUPPORTED', `This runtime's WebCrypto has no ${alg.keyBytes * 8}-bit AES, which ${quote(uri)} needs. Ask the IdP for AES-128 or AES-256 (GCM), or decrypt on Node.`, { path: pathOf(method) });
+  }
 
-  let plaintext: Buffer | undefined;
+  let plaintext: Uint8Array | undefined;
   outer: for (const t of transports) {
     for (const key of policy.keys) {
-      const cek = rsaOaepDecrypt(key, t.cipher, t.hash, t.mgf, t.label);
+      const cek = yield* rsaOaepDecrypt(key, t.cipher, t.hash, t.mgf, t.label);
       if (cek === undefined || cek.length !== alg.keyBytes) continue;
-      plaintext = decryptContent(alg, cek, ciphertext);
+      plaintext = yield* aesDecrypt(alg.mode, cek, ciphertext);
       if (plaintext !== undefined) break outer;
     }
   }
   if (plaintext === undefined || plaintext.length > policy.limits.maxBytes) throw failed(container);
 
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
-  } catch {
-    throw failed(container);
-  }
+  let text = utf8Decode(plaintext, true);
+  if (text === undefined) throw failed(container);
   // A serializer may have prefixed the fragment with an XML declaration; it has no place inside an element.
   text = text.replace(/^\uFEFF?<\?xml[^>]*\?>/, '');
   let root: Element;

@@ -7,7 +7,7 @@ import { encryptElement, encryptXmlText, type ContentName, type EncryptOptions }
 import { signedResponse, testVerifyOptions, TEST_IDP } from '../../fixtures/saml.js';
 import { signXml } from '../../fixtures/signer.js';
 import { createVerifier, SamlGuardError, type VerifyOptions } from '../../src/index.js';
-import { rsaOaepDecrypt } from '../../src/xmlenc/oaep.js';
+import { rsaOaepDecrypt } from '../../src/crypto/oaep.js';
 
 const SP = loadKeyPair('rsa3072'); // the SP's encryption key in these tests
 const SP_NEXT = loadKeyPair('rsa2048-next');

@@ -3,7 +3,7 @@
 // SHA-256 DigestMethod, so the padding is checked here. The RSA private-key operation itself is
 // OpenSSL's; the checks below do not branch on secret data until the single final verdict.
 import { constants, createHash, privateDecrypt, type KeyObject } from 'node:crypto';
-import type { HashName } from '../crypto/index.js';
+import type { HashName } from './types.js';
 
 const HASH_BYTES: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 

@@ -1,0 +1,102 @@
+// Byte and text encodings the core needs, without requiring Node's Buffer: edge runtimes (workerd without
+// nodejs_compat, Deno, browsers) have none. Where Buffer exists (Node, Bun) it is used, because its
+// base64 codec is several times faster than atob/btoa on a 100 KB SAMLResponse.
+
+type BufferLike = Uint8Array & { toString(encoding: string): string };
+interface BufferStatics {
+  from(data: string, encoding: string): BufferLike;
+  from(data: ArrayBufferLike, byteOffset: number, length: number): BufferLike;
+  byteLength(text: string, encoding: string): number;
+}
+
+const NodeBuffer = (globalThis as { Buffer?: BufferStatics }).Buffer;
+const encoder = new TextEncoder();
+const STRICT_B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function view(bytes: Uint8Array): BufferLike {
+  return NodeBuffer!.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** UTF-8 bytes of a string. */
+export function utf8Encode(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** A string from UTF-8 bytes. `fatal` refuses invalid UTF-8 (undefined) instead of replacing it. */
+export function utf8Decode(bytes: Uint8Array, fatal = false): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The UTF-8 length of a string, without encoding it where Buffer can count. */
+export function utf8Length(text: string): number {
+  return NodeBuffer !== undefined ? NodeBuffer.byteLength(text, 'utf8') : encoder.encode(text).byteLength;
+}
+
+/** Each byte as one char code 0–255 (ASCII base64 held as bytes, say). */
+export function latin1Decode(bytes: Uint8Array): string {
+  if (NodeBuffer !== undefined) return view(bytes).toString('latin1');
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return out;
+}
+
+/**
+ * Strict standard base64 (RFC 4648 §4): no whitespace, padding required, no stray bits. Undefined for
+ * anything else. Lenient decoders (Node's, atob) skip junk, so the bytes must re-encode to the input.
+ */
+export function base64Decode(text: string): Uint8Array | undefined {
+  if (text.length % 4 !== 0 || !STRICT_B64.test(text)) return undefined;
+  let bytes: Uint8Array;
+  if (NodeBuffer !== undefined) {
+    bytes = NodeBuffer.from(text, 'base64');
+  } else {
+    let binary: string;
+    try {
+      binary = atob(text);
+    } catch {
+      return undefined;
+    }
+    bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  }
+  return base64Encode(bytes) === text ? bytes : undefined;
+}
+
+/** Standard base64 with padding. */
+export function base64Encode(bytes: Uint8Array): string {
+  if (NodeBuffer !== undefined) return view(bytes).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Lower-case hex. */
+export function hexEncode(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += (b < 16 ? '0' : '') + b.toString(16);
+  return out;
+}
+
+/** Byte equality of public data (certificates); digests use the constant-time comparison in crypto/. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Concatenate byte arrays. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
