@@ -1,9 +1,8 @@
 import { utf8Length } from '../bytes/index.js';
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
-import { __DOMHandler } from '@xmldom/xmldom/lib/dom-parser.js';
-import { speedUpXmldom } from './xmldom-speedup.js';
+import type { Document, Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { XMLNS_NS } from './ns.js';
+import { parseLane } from './lane.js';
 
 /** Limits enforced before and while parsing. Every one is configurable; defaults suit SAML messages. */
 export interface ParseLimits {
@@ -37,8 +36,6 @@ export interface ParsedXml {
   /** Every `ID`, `Id` and `xml:id` value in the document; a value that occurs twice rejects the parse. */
   readonly ids: ReadonlyMap<string, Element>;
 }
-
-speedUpXmldom();
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
@@ -118,7 +115,8 @@ const PREDEFINED_ENTITIES = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
 // A plain character class is much faster than the surrogate-pair lookarounds; run those only when needed.
 const SUSPECT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
 
-function lexicalScan(text: string): void {
+/** The lexical pass; returns the offset just past the XML declaration (0 when there is none). */
+export function lexicalScan(text: string): number {
   const bad = SUSPECT_CHAR.test(text) ? FORBIDDEN_CHAR.exec(text) : null;
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
@@ -169,13 +167,14 @@ function lexicalScan(text: string): void {
       throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Entity reference &${quote(ref).slice(1, -1)}; at offset ${m.index}: only the five predefined XML entities are allowed.`);
     }
   }
+  return decl ? decl[0].length : 0;
 }
 
 function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-interface ParseState {
+export interface ParseState {
   lim: Readonly<Required<ParseLimits>>;
   failure: SamlGuardError | undefined;
   ids: Map<string, Element>;
@@ -192,95 +191,53 @@ function limitError(limit: keyof ParseLimits, max: number, what: string, el: str
   return new SamlGuardError('XML_LIMIT_EXCEEDED', `${what} (parse limit ${limit}).`, { details: { limit, max }, path: el ?? undefined });
 }
 
-// The state of the parse in progress. Parsing is synchronous, so one slot suffices; it is set and
-// cleared around each parseFromString call and never observed across calls.
-let current: ParseState | undefined;
-
-function fail(err: SamlGuardError): never {
-  if (current) current.failure ??= err;
+/**
+ * Refuse the document. The failure is also recorded on the state: xmldom's SAX layer catches what its
+ * handler throws, and the xmldom lane rethrows the recorded failure instead of xmldom's own error.
+ */
+export function fail(st: ParseState, err: SamlGuardError): never {
+  st.failure ??= err;
   throw err;
 }
 
-/** xmldom's DOM builder, extended to enforce limits, refuse DTDs and PIs, and index IDs while parsing. */
-class GuardedHandler extends __DOMHandler {
-  override startElement(ns: string | null, local: string, qName: string, attrs: unknown): void {
-    const st = current!;
-    const lim = st.lim;
-    if (++st.depth > lim.maxDepth) {
-      fail(new SamlGuardError('XML_LIMIT_EXCEEDED', `Elements are nested deeper than ${lim.maxDepth} (parse limit maxDepth).`, { details: { limit: 'maxDepth', max: lim.maxDepth } }));
-    }
-    if (++st.elements > lim.maxElements) {
-      fail(new SamlGuardError('XML_LIMIT_EXCEEDED', `The document has more than ${lim.maxElements} elements (parse limit maxElements).`, { details: { limit: 'maxElements', max: lim.maxElements } }));
-    }
-    if (st.depth === 1) {
-      if (st.sawRoot) fail(new SamlGuardError('XML_MALFORMED', 'The document has more than one root element.'));
-      st.sawRoot = true;
-    }
-    super.startElement(ns, local, qName, attrs);
-    const el = this.currentElement as Element;
-    const list = el.attributes;
-    // Attribute and namespace counts are bounded before anything downstream (canonicalization, ID
-    // lookups, namespace resolution) sees the element: those steps stay linear, but a 1 MiB element with
-    // tens of thousands of declarations still costs time nobody legitimate needs.
-    let plain = 0;
-    let declared: string[] | null = null;
-    for (let i = 0; i < list.length; i++) {
-      const attr = list.item(i)!;
-      const attrNs = attr.namespaceURI;
-      if (attrNs === XMLNS_NS) {
-        if (attr.prefix === 'xmlns' && attr.value === '') {
-          // Namespaces in XML 1.0 forbids undeclaring a prefix; xmldom would accept it.
-          fail(new SamlGuardError('XML_MALFORMED', `<${el.localName}> undeclares prefix ${quote(attr.localName)} (xmlns:${attr.localName}=""), which XML 1.0 forbids.`));
-        }
-        const prefix = attr.prefix === 'xmlns' ? (attr.localName ?? '') : '';
-        if (declared === null) declared = [prefix];
-        else declared.push(prefix);
-        if (declared.length > lim.maxNamespaceDeclarations) {
-          fail(limitError('maxNamespaceDeclarations', lim.maxNamespaceDeclarations, `<${el.localName}> declares more than ${lim.maxNamespaceDeclarations} namespaces`, el.localName));
-        }
-        continue;
-      }
-      if (++plain > lim.maxAttributes) {
-        fail(limitError('maxAttributes', lim.maxAttributes, `<${el.localName}> has more than ${lim.maxAttributes} attributes`, el.localName));
-      }
-      const isId = attrNs === null || attrNs === undefined || attrNs === '' ? attr.localName === 'ID' || attr.localName === 'Id' : attrNs === XML_NS && attr.localName === 'id';
-      if (!isId) continue;
-      const prior = st.ids.get(attr.value);
-      if (prior !== undefined) {
-        fail(new SamlGuardError('DUPLICATE_ID', `ID ${quote(attr.value)} occurs on more than one element (<${prior.localName}> and <${el.localName}>); such documents enable signature wrapping.`, { path: el.localName ?? undefined }));
-      }
-      st.ids.set(attr.value, el);
-    }
-    st.nsStack.push(declared);
-    if (declared !== null) {
-      const open = st.nsOpen;
-      for (let i = 0; i < declared.length; i++) open.set(declared[i]!, (open.get(declared[i]!) ?? 0) + 1);
-      if (open.size > lim.maxNamespacesInScope) {
-        fail(limitError('maxNamespacesInScope', lim.maxNamespacesInScope, `More than ${lim.maxNamespacesInScope} namespace prefixes are in scope at <${el.localName}>`, el.localName));
-      }
-    }
+export function depthAndCount(st: ParseState, depth: number): void {
+  const lim = st.lim;
+  if (depth > lim.maxDepth) {
+    fail(st, new SamlGuardError('XML_LIMIT_EXCEEDED', `Elements are nested deeper than ${lim.maxDepth} (parse limit maxDepth).`, { details: { limit: 'maxDepth', max: lim.maxDepth } }));
   }
-  override endElement(ns: string | null, local: string, qName: string): void {
-    const st = current!;
-    st.depth--;
-    const declared = st.nsStack.pop();
-    if (declared) {
-      const open = st.nsOpen;
-      for (let i = 0; i < declared.length; i++) {
-        const n = open.get(declared[i]!)! - 1;
-        if (n === 0) open.delete(declared[i]!);
-        else open.set(declared[i]!, n);
-      }
+  if (++st.elements > lim.maxElements) {
+    fail(st, new SamlGuardError('XML_LIMIT_EXCEEDED', `The document has more than ${lim.maxElements} elements (parse limit maxElements).`, { details: { limit: 'maxElements', max: lim.maxElements } }));
+  }
+}
+
+/**
+ * The per-element guards both parsers share, once the element's attributes are known: attribute and
+ * namespace counts (bounded before canonicalization, ID lookups or namespace resolution see the
+ * element: those steps stay linear, but nobody legitimate needs tens of thousands of declarations),
+ * and the ID index, where a value seen twice rejects the document.
+ */
+export function guardElement(st: ParseState, el: Element, declarations: number, plain: number, inScope: number): void {
+  const lim = st.lim;
+  if (declarations > lim.maxNamespaceDeclarations) {
+    fail(st, limitError('maxNamespaceDeclarations', lim.maxNamespaceDeclarations, `<${el.localName}> declares more than ${lim.maxNamespaceDeclarations} namespaces`, el.localName));
+  }
+  if (plain > lim.maxAttributes) {
+    fail(st, limitError('maxAttributes', lim.maxAttributes, `<${el.localName}> has more than ${lim.maxAttributes} attributes`, el.localName));
+  }
+  if (inScope > lim.maxNamespacesInScope) {
+    fail(st, limitError('maxNamespacesInScope', lim.maxNamespacesInScope, `More than ${lim.maxNamespacesInScope} namespace prefixes are in scope at <${el.localName}>`, el.localName));
+  }
+  const list = el.attributes;
+  for (let i = 0; i < list.length; i++) {
+    const attr = list[i]!;
+    const attrNs = attr.namespaceURI;
+    const isId = attrNs === null || attrNs === undefined || attrNs === '' ? attr.localName === 'ID' || attr.localName === 'Id' : attrNs === XML_NS && attr.localName === 'id';
+    if (!isId) continue;
+    const prior = st.ids.get(attr.value);
+    if (prior !== undefined) {
+      fail(st, new SamlGuardError('DUPLICATE_ID', `ID ${quote(attr.value)} occurs on more than one element (<${prior.localName}> and <${el.localName}>); such documents enable signature wrapping.`, { path: el.localName ?? undefined }));
     }
-    super.endElement(ns, local, qName);
-  }
-  override processingInstruction(target: string): void {
-    // The XML declaration reaches us as a PI; any other PI is refused. It is not added to the tree.
-    if (target === 'xml' && !current!.sawRoot && this.doc.childNodes.length === 0) return;
-    fail(new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Processing instruction <?${quote(target).slice(1, -1)} …?> is refused.`));
-  }
-  override startDTD(): void {
-    fail(new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', 'DOCTYPE declarations are refused (no DTDs, no entities).'));
+    st.ids.set(attr.value, el);
   }
 }
 
@@ -288,9 +245,11 @@ class GuardedHandler extends __DOMHandler {
  * Parse XML with every guard samlguard relies on. Throws {@link SamlGuardError} with
  * `XML_MALFORMED`, `XML_FORBIDDEN_CONSTRUCT`, `XML_LIMIT_EXCEEDED` or `DUPLICATE_ID`.
  *
- * Guards: UTF-8 only; size/depth/element-count limits; no DOCTYPE, entities or processing instructions
- * (the XML declaration aside); nothing outside the single root element; any parser warning is fatal, so
- * @xmldom/xmldom never silently "recovers" a document into something other parsers would read differently.
+ * Guards: UTF-8 only; size/depth/element-count/attribute/namespace limits; no DOCTYPE, entities or
+ * processing instructions (the XML declaration aside); nothing outside the single root element; XML 1.0
+ * and Namespaces well-formedness in full (the strict parser lane, src/xml/lane.ts). The tree is
+ * read-only: it offers the DOM's reading members (nodeType, localName, namespaceURI, attributes,
+ * firstChild/nextSibling, getAttributeNode(NS), getElementsByTagName(NS), textContent…), not its mutators.
  */
 export function parseXml(input: string | Uint8Array, limits?: ParseLimits): ParsedXml {
   return parseWithLimits(input, resolveLimits(limits));
@@ -298,54 +257,46 @@ export function parseXml(input: string | Uint8Array, limits?: ParseLimits): Pars
 
 /** {@link parseXml} with limits already validated by {@link resolveLimits} (the verifier does it once). */
 export function parseWithLimits(input: string | Uint8Array, lim: Readonly<Required<ParseLimits>>): ParsedXml {
-  let text: string;
-  if (typeof input === 'string') {
-    checkStringSize(input, lim.maxBytes);
-    text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  } else if (input instanceof Uint8Array) {
-    text = decodeUtf8(input, lim.maxBytes);
-  } else {
-    throw new SamlGuardError('INPUT_MALFORMED', 'The input must be a string or a Uint8Array.');
-  }
-  lexicalScan(text);
-
-  const state: ParseState = { lim, failure: undefined, ids: new Map(), depth: 0, elements: 0, sawRoot: false, nsOpen: new Map(), nsStack: [] };
-  let doc: Document | undefined;
-  current = state;
-  try {
-    doc = new DOMParser({
-      domHandler: GuardedHandler,
-      // Line/column tracking costs ~20% of parse time on every request; parse errors still say what is wrong.
-      locator: false,
-      // XML 1.0 §2.11: only CR LF and lone CR become LF. xmldom's default also folds NEL, LS and PS (the
-      // XML 1.1 rule), which would make samlguard read "a\u2028b" as "a\nb": a parser differential.
-      normalizeLineEndings: normalizeXml10LineEndings,
-      onError: (level: string, message: string) => {
-        // U+FFFD is a legal XML character; xmldom merely wonders whether the source was mis-decoded.
-        // (Byte input is decoded with a fatal UTF-8 decoder, so a U+FFFD here was really in the data.)
-        if (level === 'warning' && message.startsWith('Unicode replacement character detected')) return;
-        fail(new SamlGuardError('XML_MALFORMED', `The XML is not well-formed: ${level}: ${truncate(message)}`));
-      },
-    }).parseFromString(text, 'text/xml');
-  } catch (cause) {
-    if (state.failure) throw state.failure;
-    throw new SamlGuardError('XML_MALFORMED', `The XML is not well-formed: ${truncate(cause instanceof Error ? cause.message : String(cause))}`, { cause });
-  } finally {
-    current = undefined;
-  }
-  if (state.failure) throw state.failure;
-  const root = doc.documentElement;
-  if (!root) throw new SamlGuardError('XML_MALFORMED', 'The document has no root element.');
-  Object.defineProperty(doc, ID_INDEX, { value: state.ids, enumerable: false, writable: false, configurable: false });
-  return { document: doc, root, ids: state.ids };
+  return parseWithLane(input, lim);
 }
 
-function normalizeXml10LineEndings(input: string): string {
+export function inputText(input: string | Uint8Array, lim: Readonly<Required<ParseLimits>>): string {
+  if (typeof input === 'string') {
+    checkStringSize(input, lim.maxBytes);
+    return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  }
+  if (input instanceof Uint8Array) return decodeUtf8(input, lim.maxBytes);
+  throw new SamlGuardError('INPUT_MALFORMED', 'The input must be a string or a Uint8Array.');
+}
+
+export function newState(lim: Readonly<Required<ParseLimits>>): ParseState {
+  return { lim, failure: undefined, ids: new Map(), depth: 0, elements: 0, sawRoot: false, nsOpen: new Map(), nsStack: [] };
+}
+
+export function indexed(doc: Document, ids: Map<string, Element>): ParsedXml {
+  Object.defineProperty(doc, ID_INDEX, { value: ids, enumerable: false, writable: false, configurable: false });
+  return { document: doc, root: doc.documentElement!, ids };
+}
+
+/**
+ * The strict parser lane (src/xml/lane.ts), samlguard's parser: one pass, nothing but what SAML uses,
+ * the same guards and codes as the xmldom lane (parse-xmldom.ts), which stays for differential testing.
+ */
+export function parseWithLane(input: string | Uint8Array, lim: Readonly<Required<ParseLimits>>): ParsedXml {
+  const text = normalizeXml10LineEndings(inputText(input, lim));
+  const start = lexicalScan(text);
+  const st = newState(lim);
+  const doc = parseLane(text, start, {
+    element(el, depth, declarations, plain, inScope) {
+      depthAndCount(st, depth);
+      guardElement(st, el as unknown as Element, declarations, plain, inScope);
+    },
+  });
+  return indexed(doc as unknown as Document, st.ids);
+}
+
+/** XML 1.0 §2.11: CR LF and a lone CR become LF (NEL, LS and PS are XML 1.1's and stay). */
+export function normalizeXml10LineEndings(input: string): string {
   return input.indexOf('\r') === -1 ? input : input.replace(/\r\n?/g, '\n');
 }
 
-function truncate(message: string): string {
-  const oneLine = message.replace(/\s+/g, ' ').trim();
-  // The parser's messages may quote input (tag names, attribute names): keep them as bounded as quote().
-  return oneLine.length > 80 ? `${oneLine.slice(0, 80)}…` : oneLine;
-}

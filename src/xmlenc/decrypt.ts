@@ -156,7 +156,7 @@ function inScopeDeclarations(el: Element): string {
   for (let n: Element | null = el; n !== null && n.nodeType === NodeType.ELEMENT; n = n.parentNode as Element | null) {
     const attrs = n.attributes;
     for (let i = 0; i < attrs.length; i++) {
-      const a = attrs.item(i)!;
+      const a = attrs[i]!;
       if (a.namespaceURI !== XMLNS_NS) continue;
       const name = a.prefix === 'xmlns' ? `xmlns:${a.localName}` : 'xmlns';
       if (!seen.has(name)) seen.set(name, a.value);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DOMParser } from '@xmldom/xmldom';
 import { C14N, type C14nAlgorithm } from '../../src/c14n/index.js';
 import { verifySignedElement } from '../../src/dsig/verify.js';
-import { parseXml } from '../../src/xml/parse.js';
+import { parseXml, resolveLimits } from '../../src/xml/parse.js';
+import { parseWithXmldom } from '../../src/xml/parse-xmldom.js';
 import * as publicApi from '../../src/index.js';
 import { loadKeyPair, type FixtureName } from '../../fixtures/index.js';
 import { digestAlgorithmUri, signatureAlgorithmUri, type DigestAlgorithmName, type SignatureAlgorithmName } from '../../fixtures/signer.js';
@@ -249,7 +250,8 @@ describe('verifySignedElement: the DOM must come from parseXml', () => {
 
   it('a clone of the signed element appended to the same document is not the indexed element → REFERENCE_INVALID', () => {
     const xml = signDoc();
-    const parsed = parseXml(xml);
+    // The parser lane's tree is read-only; the xmldom lane's can be mutated after the parse, as here.
+    const parsed = parseWithXmldom(xml, resolveLimits(undefined));
     const assertion = parsed.ids.get(ASSERTION_ID)!;
     const copy = assertion.cloneNode(true) as typeof assertion;
     // A clone belongs to the same document but is not the indexed element: the reference does not name it.

@@ -5,6 +5,7 @@
 // identity, and never slow.
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { SamlGuardError, type VerifiedAssertion } from '../../src/index.js';
+import { ALGORITHMS, compareLanes } from '../xml/lane-compare.js';
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
 export function rng(seed: number): () => number {
@@ -185,7 +186,7 @@ export interface FuzzSeed {
 export interface FuzzFinding {
   readonly seed: string;
   readonly run: number;
-  readonly kind: 'exception' | 'different-identity' | 'slow';
+  readonly kind: 'exception' | 'different-identity' | 'slow' | 'parser-differential';
   readonly detail: string;
   readonly input: string;
 }
@@ -196,6 +197,8 @@ export interface FuzzReport {
   readonly refused: Record<string, number>;
   readonly maxMs: number;
   readonly findings: FuzzFinding[];
+  /** Inputs only the parser lane refused (XML_MALFORMED where xmldom recovers): confirm each with libxml2. */
+  readonly laneStricter: string[];
 }
 
 /** Run `runs` mutations spread over the seeds. A run over `slowMs` is retried twice and counts if all three are slow. */
@@ -204,12 +207,17 @@ export async function fuzz(seeds: readonly FuzzSeed[], runs: number, seed = 1, s
   const baselines = await Promise.all(seeds.map(async (s) => comparable(await s.verify(s.xml))));
   const refused: Record<string, number> = {};
   const findings: FuzzFinding[] = [];
+  const laneStricter: string[] = [];
   let accepted = 0;
   let maxMs = 0;
   for (let i = 0; i < runs; i++) {
     const k = i % seeds.length;
     const s = seeds[k]!;
     const input = mutate(s.xml, r);
+    // The parser lane and the xmldom lane on the same input: one canonicalization per run, rotating.
+    const { difference } = compareLanes(input, [ALGORITHMS[i % ALGORITHMS.length]!]);
+    if (difference === 'stricter') laneStricter.push(input);
+    else if (difference !== undefined) findings.push({ seed: s.name, run: i, kind: 'parser-differential', detail: difference, input });
     const once = async (): Promise<{ ms: number; out: unknown }> => {
       const t = performance.now();
       const out = await s.verify(input).then(
@@ -234,5 +242,5 @@ export async function fuzz(seeds: readonly FuzzSeed[], runs: number, seed = 1, s
       if (got !== JSON.stringify(baselines[k])) findings.push({ seed: s.name, run: i, kind: 'different-identity', detail: got, input });
     }
   }
-  return { runs, accepted, refused, maxMs, findings };
+  return { runs, accepted, refused, maxMs, findings, laneStricter };
 }
