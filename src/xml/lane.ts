@@ -227,6 +227,13 @@ function append(parent: Parent, child: Child): void {
 export interface LaneHooks {
   /** Called for each start tag once its attributes are resolved; may throw to stop the parse. */
   element(el: LaneElement, depth: number, declarations: number, plainAttributes: number, inScope: number): void;
+  /**
+   * Called while a start tag's attributes are read, as soon as it has more than `perTag` of them (plain
+   * plus declarations), so an oversized tag is refused before the rest of it is read. Must throw.
+   */
+  tooManyAttributes(tag: string, declarations: number, plainAttributes: number): never;
+  /** The attributes a start tag may carry in all (the caller's attribute plus declaration limits). */
+  readonly perTag: number;
 }
 
 /** A name as messages show it: the input may hold a 10 000-character tag name. */
@@ -431,6 +438,10 @@ export function parseLane(s: string, start: number, hooks: LaneHooks): LaneDocum
       k = close + 1;
       if (pending === null) pending = [{ name: aname, value, offset: aAt }];
       else pending.push({ name: aname, value, offset: aAt });
+      if (pending.length > hooks.perTag) {
+        const declarations = pending.filter((p) => p.name === 'xmlns' || p.name.startsWith('xmlns:')).length;
+        hooks.tooManyAttributes(qname, declarations, pending.length - declarations);
+      }
     }
 
     // Namespace declarations first: they apply to the element's own name and attributes.

@@ -210,6 +210,17 @@ export function depthAndCount(st: ParseState, depth: number): void {
   }
 }
 
+/** Attribute and declaration counts of one element (its local name for the message). */
+function guardCounts(st: ParseState, local: string, declarations: number, plain: number): void {
+  const lim = st.lim;
+  if (declarations > lim.maxNamespaceDeclarations) {
+    fail(st, limitError('maxNamespaceDeclarations', lim.maxNamespaceDeclarations, `<${local}> declares more than ${lim.maxNamespaceDeclarations} namespaces`, local));
+  }
+  if (plain > lim.maxAttributes) {
+    fail(st, limitError('maxAttributes', lim.maxAttributes, `<${local}> has more than ${lim.maxAttributes} attributes`, local));
+  }
+}
+
 /**
  * The per-element guards both parsers share, once the element's attributes are known: attribute and
  * namespace counts (bounded before canonicalization, ID lookups or namespace resolution see the
@@ -218,12 +229,7 @@ export function depthAndCount(st: ParseState, depth: number): void {
  */
 export function guardElement(st: ParseState, el: Element, declarations: number, plain: number, inScope: number): void {
   const lim = st.lim;
-  if (declarations > lim.maxNamespaceDeclarations) {
-    fail(st, limitError('maxNamespaceDeclarations', lim.maxNamespaceDeclarations, `<${el.localName}> declares more than ${lim.maxNamespaceDeclarations} namespaces`, el.localName));
-  }
-  if (plain > lim.maxAttributes) {
-    fail(st, limitError('maxAttributes', lim.maxAttributes, `<${el.localName}> has more than ${lim.maxAttributes} attributes`, el.localName));
-  }
+  guardCounts(st, el.localName ?? '', declarations, plain);
   if (inScope > lim.maxNamespacesInScope) {
     fail(st, limitError('maxNamespacesInScope', lim.maxNamespacesInScope, `More than ${lim.maxNamespacesInScope} namespace prefixes are in scope at <${el.localName}>`, el.localName));
   }
@@ -290,6 +296,12 @@ export function parseWithLane(input: string | Uint8Array, lim: Readonly<Required
     element(el, depth, declarations, plain, inScope) {
       depthAndCount(st, depth);
       guardElement(st, el as unknown as Element, declarations, plain, inScope);
+    },
+    perTag: lim.maxAttributes + lim.maxNamespaceDeclarations,
+    tooManyAttributes(tag, declarations, plain) {
+      // More than both limits together: at least one of them is exceeded, and says which.
+      guardCounts(st, tag.slice(tag.indexOf(':') + 1), declarations, plain);
+      throw new Error('unreachable: an attribute limit must have been exceeded');
     },
   });
   return indexed(doc as unknown as Document, st.ids);
