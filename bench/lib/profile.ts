@@ -62,7 +62,7 @@ export function summarizeProfile(file: string, projectRoot: string, calls: numbe
   const byId = new Map<number, ProfileNode>(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const isHotRoot = (cf: CallFrame): boolean => cf.functionName === 'verifySync' && cf.url.endsWith('/src/verifier.ts');
+  const isHotRoot = (cf: CallFrame): boolean => cf.functionName === 'verifySync' && /\/src\/verifier(\/acceptance)?\.ts$/.test(cf.url);
 
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
