@@ -140,6 +140,17 @@ function emit(emitted: Emitted | null, rendered: NsMap, p: string, u: string): E
   return emitted;
 }
 
+/** A start tag: the name, the namespace declarations (already in order), the attributes sorted. */
+function openTag(st: State, name: string, decls: Parameters<typeof renderNsDecls>[0] | null, regular: AttrLike[] | null): void {
+  let out = '<' + name;
+  if (decls !== null && decls.length > 0) out += renderNsDecls(decls);
+  if (regular !== null) {
+    sortAttrs(regular);
+    out += renderAttrs(regular);
+  }
+  st.out += out + '>';
+}
+
 /**
  * Exclusive c14n of one element. `rendered` holds what output ancestors rendered; `inScope` the
  * namespaces in scope at the parent, tracked only when a PrefixList needs them (null otherwise). Both
@@ -194,13 +205,7 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
     }
   }
 
-  let out = '<' + name;
-  if (emitted !== null) out += renderNsDecls(emitted.decls);
-  if (regular !== null) {
-    sortAttrs(regular);
-    out += renderAttrs(regular);
-  }
-  st.out += out + '>';
+  openTag(st, name, emitted === null ? null : emitted.decls, regular);
 
   const exclude = st.exclude;
   for (let c = el.firstChild; c !== null; c = c.nextSibling) {
@@ -268,13 +273,7 @@ function renderInclusive(st: State, el: Element, scope: NsMap, apex: ApexContext
     }
   }
 
-  let out = '<' + name;
-  if (decls !== null && decls.length > 0) out += renderNsDecls(decls);
-  if (regular !== null) {
-    sortAttrs(regular);
-    out += renderAttrs(regular);
-  }
-  st.out += out + '>';
+  openTag(st, name, decls, regular);
 
   const exclude = st.exclude;
   for (let c = el.firstChild; c !== null; c = c.nextSibling) {

@@ -10,15 +10,11 @@
 // attributes (by name and by expanded name), bound prefixes, reserved prefixes and namespaces.
 import { SamlGuardError, quote } from '../errors.js';
 import { XMLNS_NS } from './ns.js';
+import { NodeType } from './dom.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
-export const ELEMENT = 1;
-export const ATTRIBUTE = 2;
-export const TEXT = 3;
-export const CDATA = 4;
-export const COMMENT = 8;
-export const DOCUMENT = 9;
+const { ELEMENT, ATTRIBUTE, TEXT, CDATA, COMMENT, DOCUMENT } = NodeType;
 
 type Parent = LaneElement | LaneDocument;
 type Child = LaneElement | LaneCharacterData;
@@ -119,13 +115,29 @@ function childList(node: Parent): LaneList<Child> {
   return asList(out);
 }
 
-export class LaneElement {
+/** What elements and the document share: children, and the DOM's reading methods over them. */
+abstract class LaneParent {
+  firstChild: Child | null = null;
+  lastChild: Child | null = null;
+  get childNodes(): LaneList<Child> {
+    return childList(this as unknown as Parent);
+  }
+  hasChildNodes(): boolean {
+    return this.firstChild !== null;
+  }
+  getElementsByTagName(name: string): LaneList<LaneElement> {
+    return elementsByName(this as unknown as Parent, undefined, name);
+  }
+  getElementsByTagNameNS(ns: string | null, local: string): LaneList<LaneElement> {
+    return elementsByName(this as unknown as Parent, ns, local);
+  }
+}
+
+export class LaneElement extends LaneParent {
   readonly nodeType = ELEMENT;
   parentNode: Parent | null = null;
   nextSibling: Child | null = null;
   previousSibling: Child | null = null;
-  firstChild: Child | null = null;
-  lastChild: Child | null = null;
   attributes: LaneList<LaneAttr> = NO_ATTRS;
   /** Offset of the start tag in the (line-end normalised) input. */
   readonly sourceOffset: number;
@@ -137,25 +149,14 @@ export class LaneElement {
     readonly ownerDocument: LaneDocument,
     offset: number,
   ) {
+    super();
     this.sourceOffset = offset;
   }
   get tagName(): string {
     return this.nodeName;
   }
-  get childNodes(): LaneList<Child> {
-    return childList(this);
-  }
   get textContent(): string {
     return collectText(this);
-  }
-  hasChildNodes(): boolean {
-    return this.firstChild !== null;
-  }
-  getElementsByTagName(name: string): LaneList<LaneElement> {
-    return elementsByName(this, undefined, name);
-  }
-  getElementsByTagNameNS(ns: string | null, local: string): LaneList<LaneElement> {
-    return elementsByName(this, ns, local);
   }
   getAttributeNode(name: string): LaneAttr | null {
     const list = this.attributes;
@@ -185,30 +186,16 @@ export class LaneElement {
   }
 }
 
-export class LaneDocument {
+export class LaneDocument extends LaneParent {
   readonly nodeType = DOCUMENT;
   readonly nodeName = '#document';
   readonly parentNode = null;
   readonly nextSibling = null;
   readonly previousSibling = null;
   readonly ownerDocument = null;
-  firstChild: Child | null = null;
-  lastChild: Child | null = null;
   documentElement: LaneElement | null = null;
-  get childNodes(): LaneList<Child> {
-    return childList(this);
-  }
   get textContent(): null {
     return null;
-  }
-  hasChildNodes(): boolean {
-    return this.firstChild !== null;
-  }
-  getElementsByTagName(name: string): LaneList<LaneElement> {
-    return elementsByName(this, undefined, name);
-  }
-  getElementsByTagNameNS(ns: string | null, local: string): LaneList<LaneElement> {
-    return elementsByName(this, ns, local);
   }
 }
 
