@@ -43,6 +43,12 @@ export class LaneCharacterData {
   get length(): number {
     return this.data.length;
   }
+  get childNodes(): LaneList<Child> {
+    return asList([]);
+  }
+  hasChildNodes(): boolean {
+    return false;
+  }
 }
 
 export class LaneAttr {

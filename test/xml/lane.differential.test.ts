@@ -159,6 +159,21 @@ describe('parser-differential techniques, by name', () => {
     ['a QName with two colons', '<a:b:c xmlns:a="urn:a"/>'],
     ['a QName whose local part starts with a digit', '<r xmlns:xsi="urn:x" xsi:9ype="a"/>'],
     ['NEL and LS are not line ends in XML 1.0', '<r a="x\u0085y\u2028z">\u0085\u2028</r>'],
+    ['junk in an end tag', '<a><b></b x></a>'],
+    ['an end tag after the root closed', '<a/></a>'],
+    ['whitespace around = and mixed quotes', '<r a = "1" b= \'2\' c ="3"\n d\t=\t"4"/>'],
+    ['an element with the xml prefix', '<r><xml:a xml:lang="en"/></r>'],
+    ['the xml prefix bound to its own namespace', '<r xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en"/>'],
+    ['binding a prefix to the xmlns namespace', '<r xmlns:p="http://www.w3.org/2000/xmlns/"/>'],
+    ['a slash not closing the tag', '<a><b/x></a>'],
+    ['text around an empty CDATA section is one text node', '<r>a<![CDATA[]]>b<![CDATA[]]>c</r>'],
+    ['whitespace after the root', '<r/>\n \t'],
+    ['an element name with an empty prefix', '<:a/>'],
+    ['an element name with an empty local part', '<a:/>'],
+    ['an attribute name with an empty prefix', '<r :b="1"/>'],
+    ['nine attributes, one repeated', `<r ${Array.from({ length: 9 }, (_, i) => `a${i}="${i}"`).join(' ')} a3="x"/>`],
+    ['nine attributes, two with one expanded name', `<r xmlns:p="urn:x" xmlns:q="urn:x" ${Array.from({ length: 9 }, (_, i) => `a${i}="${i}"`).join(' ')} p:z="1" q:z="2"/>`],
+    ['nine attributes, distinct', `<r xmlns:p="urn:x" xmlns:q="urn:y" ${Array.from({ length: 9 }, (_, i) => `a${i}="${i}"`).join(' ')} p:z="1" q:z="2"/>`],
   ];
   it.each(cases)('%s: both lanes decide alike (or the lane refuses with libxml2)', (_name, xml) => {
     agree(xml, _name);
@@ -172,6 +187,13 @@ describe('parser-differential techniques, by name', () => {
     [']]> in text', '<r>a]]>b</r>'],
     ['"/ >" closing a tag', '<r a="1"/ >'],
     ['"//>" closing a tag', '<r a="1"//>'],
+    ['binding a prefix to the xmlns namespace', '<r xmlns:p="http://www.w3.org/2000/xmlns/"/>'],
+    ['nine attributes, two with one expanded name', `<r xmlns:p="urn:x" xmlns:q="urn:x" ${Array.from({ length: 9 }, (_, i) => `a${i}="${i}"`).join(' ')} p:z="1" q:z="2"/>`],
+    ['an element name with an empty prefix', '<:a/>'],
+    ['an element name with an empty local part', '<a:/>'],
+    ['junk in an end tag', '<a><b></b x></a>'],
+    ['an end tag after the root closed', '<a/></a>'],
+    ['a slash not closing the tag', '<a><b/x></a>'],
   ];
   it.each(laneRefuses)('%s: the lane refuses it as not well-formed', (_name, xml) => {
     expect(run(parseWithLane, xml)).toEqual({ code: 'XML_MALFORMED' });
@@ -197,5 +219,45 @@ describe.runIf(xmllint || process.env.CI)("the lane's canonical bytes are libxml
       compared++;
     }
     expect(compared).toBeGreaterThan(5);
+  });
+});
+
+describe("the lane's DOM surface reads as xmldom's does", () => {
+  const docs = [
+    signedResponse({ attributes: { groups: ['a', 'b'], 'urn:x': ['é<&>'] } }),
+    '<r xmlns="urn:d" xmlns:p="urn:p" a="1" p:b="2" xml:lang="en"><!--c--><p:s>t<![CDATA[c]]>u<e/></p:s><s p:b="3"/>x</r>',
+    '<r a="1"><s xmlns="urn:d"><t xmlns=""/></s></r>',
+  ];
+  type AnyNode = Record<string, unknown> & { nodeType: number; firstChild: AnyNode | null; nextSibling: AnyNode | null };
+  const call = (n: AnyNode, m: string, ...args: unknown[]) => (n[m] as (...a: unknown[]) => unknown).apply(n, args);
+  const names = (list: unknown) => Array.from(list as ArrayLike<{ nodeName: string }>, (n) => n.nodeName).join(',');
+  function surface(n: AnyNode): unknown[] {
+    const out: unknown[] = [n.nodeType, n.nodeName, n.nodeType === 9 ? null : n.textContent, call(n, 'hasChildNodes'), (n.childNodes as ArrayLike<unknown>).length];
+    if (n.nodeType === 3 || n.nodeType === 4 || n.nodeType === 8) out.push(n.nodeValue, n.data);
+    if (n.nodeType === 1 || n.nodeType === 9) {
+      out.push(names(call(n, 'getElementsByTagName', '*')), names(call(n, 'getElementsByTagName', 'p:s')), names(call(n, 'getElementsByTagNameNS', '*', 's')), names(call(n, 'getElementsByTagNameNS', 'urn:d', '*')));
+      const kids = n.childNodes as ArrayLike<AnyNode> & { item(i: number): AnyNode | null };
+      out.push(kids.item(0)?.nodeName ?? null, kids.item(99) ?? null);
+    }
+    if (n.nodeType === 1) {
+      out.push(n.tagName, n.localName, n.prefix ?? null, n.namespaceURI);
+      out.push(call(n, 'getAttribute', 'a'), call(n, 'getAttribute', 'p:b'), call(n, 'hasAttribute', 'a'), call(n, 'hasAttribute', 'zz'), call(n, 'getAttributeNS', 'urn:p', 'b'), call(n, 'hasAttributeNS', 'urn:p', 'b'), call(n, 'hasAttributeNS', 'urn:p', 'zz'));
+      out.push(call(n, 'getAttributeNS', 'http://www.w3.org/XML/1998/namespace', 'lang'), call(n, 'getAttributeNS', '', 'a'));
+      const attrs = n.attributes as ArrayLike<AnyNode> & { item(i: number): AnyNode | null };
+      for (let i = 0; i < attrs.length; i++) {
+        const a = attrs.item(i)!;
+        out.push(a.nodeType, a.nodeName, a.nodeValue, a.textContent, a.specified, (a.ownerElement as AnyNode | null)?.nodeName);
+      }
+      out.push(attrs.item(attrs.length) ?? null);
+    }
+    for (let c = n.firstChild; c !== null; c = c.nextSibling) out.push(surface(c), (c.parentNode as AnyNode).nodeName, (c.previousSibling as AnyNode | null)?.nodeName ?? null, (c.ownerDocument as AnyNode).nodeName);
+    return out;
+  }
+  it.each(docs.map((d, i) => [i, d]))('document %i', (_i, xml) => {
+    const lane = run(parseWithLane, xml as string);
+    const ref = run(parseWithXmldom, xml as string);
+    if (!('parsed' in lane) || !('parsed' in ref)) throw new Error('both must parse');
+    expect(surface(lane.parsed.document as unknown as AnyNode)).toEqual(surface(ref.parsed.document as unknown as AnyNode));
+    expect((lane.parsed.root as unknown as AnyNode).lastChild).toBeDefined();
   });
 });

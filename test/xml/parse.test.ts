@@ -392,6 +392,13 @@ for (const [lane, parseXml] of [
   });
 
   describe(`${lane}: attribute and namespace limits (cost bounded by input size)`, () => {
+    it('a start tag far over the limits is refused by the limit it exceeds, whichever comes first', () => {
+      const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(' ');
+      expect(parseCode(`<r ${many(500, (i) => `a${i}="1"`)}/>`, 'XML_LIMIT_EXCEEDED').details).toMatchObject({ limit: 'maxAttributes' });
+      expect(parseCode(`<r ${many(500, (i) => `xmlns:p${i}="urn:${i}"`)}/>`, 'XML_LIMIT_EXCEEDED').details).toMatchObject({ limit: 'maxNamespaceDeclarations' });
+      expect(parseCode(`<r ${many(40, (i) => `xmlns:p${i}="urn:${i}"`)} ${many(70, (i) => `a${i}="1"`)}/>`, 'XML_LIMIT_EXCEEDED').details).toMatchObject({ limit: 'maxNamespaceDeclarations' });
+    });
+
     const attrs = (n: number, make: (i: number) => string): string => Array.from({ length: n }, (_, i) => ' ' + make(i)).join('');
 
     it('maxAttributes counts plain and prefixed attributes on one element, not namespace declarations', () => {
