@@ -1,6 +1,6 @@
 // npm run mutate:changed [-- <base>]: mutation testing of the security files a change touches, as CI
-// runs it. The change is base..HEAD (default: the merge base with origin/main, else the previous
-// commit). Bounded: Stryker's incremental file skips every mutant whose code and tests are unchanged,
+// runs it. The change is base..HEAD (default: the merge base with origin/main on a branch; on main
+// itself, the last commit). Bounded: Stryker's incremental file skips every mutant whose code and tests are unchanged,
 // and the run is stopped after MUTATE_MINUTES (default 15). Fails when a behaviour-changing mutant in a
 // touched file survives and test/mutation/accepted-survivors.json does not list it with a reason.
 import { execFileSync, spawn } from 'node:child_process';
@@ -11,15 +11,17 @@ const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim();
 
 function base() {
   if (process.argv[2]) return process.argv[2];
-  try {
-    return git('merge-base', 'HEAD', 'origin/main');
-  } catch {
+  const attempt = (...args) => {
     try {
-      return git('rev-parse', 'HEAD~1');
+      return git(...args);
     } catch {
       return undefined;
     }
-  }
+  };
+  // On a branch: everything since it left main. On main itself (CI's clean clone): the last commit.
+  const mergeBase = attempt('merge-base', 'HEAD', 'origin/main');
+  const head = attempt('rev-parse', 'HEAD');
+  return mergeBase !== undefined && mergeBase !== head ? mergeBase : attempt('rev-parse', 'HEAD~1');
 }
 
 function globToRegExp(glob) {

@@ -194,6 +194,13 @@ describe('parser-differential techniques, by name', () => {
     ['junk in an end tag', '<a><b></b x></a>'],
     ['an end tag after the root closed', '<a/></a>'],
     ['a slash not closing the tag', '<a><b/x></a>'],
+    ['a QName with two colons', '<a:b:c xmlns:a="urn:a"/>'],
+    ['an empty prefix where a default namespace is declared', '<:a xmlns="urn:x"/>'],
+    ['an attribute run into the next name', '<a><b c="1"x></a>'],
+    ['an attribute without =', '<r a!"1"/>'],
+    ['an unquoted value before a quoted one', "<r a=1 b='2'/>"],
+    ['an attribute value never closed', '<r a="1/>'],
+    ['a start tag never closed', '<r a="1"'],
   ];
   it.each(laneRefuses)('%s: the lane refuses it as not well-formed', (_name, xml) => {
     expect(run(parseWithLane, xml)).toEqual({ code: 'XML_MALFORMED' });
@@ -233,16 +240,17 @@ describe("the lane's DOM surface reads as xmldom's does", () => {
   const names = (list: unknown) => Array.from(list as ArrayLike<{ nodeName: string }>, (n) => n.nodeName).join(',');
   function surface(n: AnyNode): unknown[] {
     const out: unknown[] = [n.nodeType, n.nodeName, n.nodeType === 9 ? null : n.textContent, call(n, 'hasChildNodes'), (n.childNodes as ArrayLike<unknown>).length];
-    if (n.nodeType === 3 || n.nodeType === 4 || n.nodeType === 8) out.push(n.nodeValue, n.data);
+    if (n.nodeType === 3 || n.nodeType === 4 || n.nodeType === 8) out.push(n.nodeValue, n.data, n.length);
+    if (n.nodeType === 9) out.push(n.textContent ?? null);
     if (n.nodeType === 1 || n.nodeType === 9) {
-      out.push(names(call(n, 'getElementsByTagName', '*')), names(call(n, 'getElementsByTagName', 'p:s')), names(call(n, 'getElementsByTagNameNS', '*', 's')), names(call(n, 'getElementsByTagNameNS', 'urn:d', '*')));
+      out.push(names(call(n, 'getElementsByTagName', '*')), names(call(n, 'getElementsByTagName', 'p:s')), names(call(n, 'getElementsByTagNameNS', '*', 's')), names(call(n, 'getElementsByTagNameNS', 'urn:d', '*')), names(call(n, 'getElementsByTagNameNS', null, 't')));
       const kids = n.childNodes as ArrayLike<AnyNode> & { item(i: number): AnyNode | null };
       out.push(kids.item(0)?.nodeName ?? null, kids.item(99) ?? null);
     }
     if (n.nodeType === 1) {
       out.push(n.tagName, n.localName, n.prefix ?? null, n.namespaceURI);
       out.push(call(n, 'getAttribute', 'a'), call(n, 'getAttribute', 'p:b'), call(n, 'hasAttribute', 'a'), call(n, 'hasAttribute', 'zz'), call(n, 'getAttributeNS', 'urn:p', 'b'), call(n, 'hasAttributeNS', 'urn:p', 'b'), call(n, 'hasAttributeNS', 'urn:p', 'zz'));
-      out.push(call(n, 'getAttributeNS', 'http://www.w3.org/XML/1998/namespace', 'lang'), call(n, 'getAttributeNS', '', 'a'));
+      out.push(call(n, 'getAttributeNS', 'http://www.w3.org/XML/1998/namespace', 'lang'), call(n, 'getAttributeNS', '', 'a'), call(n, 'getAttributeNS', 'urn:p', 'a'), call(n, 'getAttributeNS', null, 'b'));
       const attrs = n.attributes as ArrayLike<AnyNode> & { item(i: number): AnyNode | null };
       for (let i = 0; i < attrs.length; i++) {
         const a = attrs.item(i)!;
@@ -259,5 +267,15 @@ describe("the lane's DOM surface reads as xmldom's does", () => {
     if (!('parsed' in lane) || !('parsed' in ref)) throw new Error('both must parse');
     expect(surface(lane.parsed.document as unknown as AnyNode)).toEqual(surface(ref.parsed.document as unknown as AnyNode));
     expect((lane.parsed.root as unknown as AnyNode).lastChild).toBeDefined();
+  });
+
+  it("the empty namespace is null, as the DOM standard says (xmldom's getElementsByTagNameNS differs)", () => {
+    const p = run(parseWithLane, '<r a="1" xmlns:p="urn:p" p:a="2"><s xmlns="urn:d"><t xmlns=""/></s></r>');
+    if (!('parsed' in p)) throw new Error('must parse');
+    const root = p.parsed.root;
+    expect(Array.from(root.getElementsByTagNameNS('', 't'), (e) => e.nodeName)).toEqual(['t']);
+    expect(root.getAttributeNS('', 'a')).toBe('1');
+    expect(root.getAttributeNS('urn:p', 'a')).toBe('2');
+    expect(root.getAttributeNS('urn:other', 'a')).toBeNull();
   });
 });
