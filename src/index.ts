@@ -42,44 +42,10 @@ export {
 } from './sp/service-provider.js';
 export type { LogoutMessage, VerifiedLogoutRequest } from './sp/logout.js';
 export { postFormHtml, POST_FORM_CSP, type PostForm } from './sp/bindings.js';
-export {
-  createTokenIssuer,
-  createTokenVerifier,
-  DEFAULT_GROUP_ATTRIBUTES,
-  TOKEN_TYPE,
-  TOKEN_ALGORITHMS,
-  type TokenIssuer,
-  type TokenIssuerOptions,
-  type TokenSigningKeyOptions,
-  type TokenClaims,
-  type IssuedToken,
-  type TokenVerifier,
-  type TokenVerifierOptions,
-  type VerifiedToken,
-  type TokenAlgorithm,
-} from './token/index.js';
+export * from './token/index.js';
 export type { RevocationStore, RevocationTarget, RevocableClaims } from './stores/types.js';
 export { MemoryRevocationStore, createMemoryRevocationStore } from './stores/memory.js';
 export type { CacheOptions } from './cache/verified-cache.js';
 export { createMetadataProvider, type MetadataProvider, type MetadataProviderOptions, type MetadataEvent, type LoadedMetadata } from './metadata/provider.js';
-export {
-  createRoleMapper,
-  mapRoles,
-  isRoleName,
-  cacheUntil,
-  SAML_ATTRIBUTES,
-  readAwsRoles,
-  readAwsRoleSessionName,
-  readAwsSessionDuration,
-  readAwsPrincipalTags,
-  readEntraGroups,
-  readAdfsGroups,
-  readGroups,
-  type RoleRule,
-  type RoleMapper,
-  type RoleMapperOptions,
-  type AttributeSelector,
-  type AwsRole,
-  type EntraGroups,
-} from './roles/index.js';
+export * from './roles/index.js';
 export { auditLog, auditRecord, withEmf, otelTracer, SPAN_STATUS_ERROR, type AuditLogOptions, type AuditRecord, type DecisionLike, type SpanLike, type TracerLike } from './telemetry/index.js';
