@@ -202,3 +202,25 @@ describe('claims survivors of the mutation run, pinned', () => {
 function scdNotOnOrAfter(xml: string): string {
   return new Date(/<saml:SubjectConfirmationData NotOnOrAfter="([^"]+)"/.exec(xml)![1]!).toISOString();
 }
+
+describe('AuthnContextClassRef is read as its trimmed text', () => {
+  it('whitespace and line breaks a pretty-printing IdP puts around the URI are not part of it', async () => {
+    const xml = edit((doc) => {
+      const ref = first(doc, 'AuthnContextClassRef');
+      ref.textContent = '\n      urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport\n    ';
+    });
+    expect((await verifyAssertion(xml, opts())).authnContextClassRef).toBe('urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport');
+  });
+});
+
+describe('an assertion without Conditions', () => {
+  it('is not one-time-use (the default holds when there is no Conditions element to carry OneTimeUse)', async () => {
+    const xml = edit((doc) => {
+      const c = conditionsOf(doc);
+      c.parentNode!.removeChild(c);
+    });
+    const r = await verifyAssertion(xml, opts({ allowMissingAudienceRestriction: true }));
+    expect(r.oneTimeUse).toBe(false);
+    expect(r.subject.nameId).toBe('alice@example.com');
+  });
+});
