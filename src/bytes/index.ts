@@ -44,26 +44,26 @@ export function latin1Decode(bytes: Uint8Array): string {
   return out;
 }
 
+/** The 6-bit value of a base64 character (only ever called on characters STRICT_B64 allowed). */
+function sextet(c: number): number {
+  return c >= 0x61 ? c - 71 : c >= 0x41 ? c - 65 : c >= 0x30 ? c + 4 : c === 0x2b ? 62 : 63;
+}
+
 /**
  * Strict standard base64 (RFC 4648 §4): no whitespace, padding required, no stray bits. Undefined for
- * anything else. Lenient decoders (Node's, atob) skip junk, so the bytes must re-encode to the input.
+ * anything else. The alphabet and padding are checked by one regular expression and the canonical-form
+ * rule (§3.5: the bits a padded final quantum leaves unused are zero) on the last character, so the
+ * lenient decoders (Node's, atob) only ever see input they decode exactly; nothing is re-encoded.
  */
 export function base64Decode(text: string): Uint8Array | undefined {
   if (text.length % 4 !== 0 || !STRICT_B64.test(text)) return undefined;
-  let bytes: Uint8Array;
-  if (NodeBuffer !== undefined) {
-    bytes = NodeBuffer.from(text, 'base64');
-  } else {
-    let binary: string;
-    try {
-      binary = atob(text);
-    } catch {
-      return undefined;
-    }
-    bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  }
-  return base64Encode(bytes) === text ? bytes : undefined;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (pad > 0 && (sextet(text.charCodeAt(text.length - pad - 1)) & (pad === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+  if (NodeBuffer !== undefined) return NodeBuffer.from(text, 'base64');
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 /** Standard base64 with padding. */

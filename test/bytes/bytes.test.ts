@@ -1,0 +1,61 @@
+// Strict base64 is a security rule (a lenient decoder lets two different inputs mean the same bytes, and
+// skips junk): base64Decode accepts exactly the canonical encodings, with Buffer (Node) and without it
+// (edge runtimes, atob), and decodes them exactly.
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import * as withBuffer from '../../src/bytes/index.js';
+
+const canonical = (s: string) => Buffer.from(s, 'base64').toString('base64') === s;
+const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n'.split(''));
+const candidate = fc.oneof(
+  fc.array(alphabet, { maxLength: 24 }).map((a) => a.join('')),
+  fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('base64')),
+  // A canonical encoding with its last data character changed: the stray-bits rule in isolation.
+  fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.nat(63)).map(([b, k]) => {
+    const s = Buffer.from(b).toString('base64');
+    const i = s.replace(/=+$/, '').length - 1;
+    return s.slice(0, i) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'[k] + s.slice(i + 1);
+  }),
+);
+
+async function withoutBuffer(): Promise<typeof withBuffer> {
+  vi.resetModules();
+  vi.stubGlobal('Buffer', undefined);
+  try {
+    return await import('../../src/bytes/index.js');
+  } finally {
+    vi.unstubAllGlobals();
+  }
+}
+
+describe('base64Decode accepts exactly the canonical encodings', () => {
+  it.each([
+    ['', true],
+    ['AA==', true],
+    ['AB==', false],
+    ['AAA=', true],
+    ['AAB=', false],
+    ['AAAA', true],
+    ['A===', false],
+    ['AA=A', false],
+    ['AA', false],
+    ['AA==\n', false],
+    ['A-_A', false],
+  ])('%j → %s', async (text, ok) => {
+    for (const lib of [withBuffer, await withoutBuffer()]) expect(lib.base64Decode(text) !== undefined, JSON.stringify(text)).toBe(ok);
+  });
+
+  it('agrees with "decodes and re-encodes to itself" on any input, with and without Buffer', async () => {
+    const web = await withoutBuffer();
+    fc.assert(
+      fc.property(candidate, (s) => {
+        for (const lib of [withBuffer, web]) {
+          const out = lib.base64Decode(s);
+          expect(out !== undefined, JSON.stringify(s)).toBe(canonical(s));
+          if (out !== undefined) expect(Buffer.from(out)).toEqual(Buffer.from(s, 'base64'));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
