@@ -3,13 +3,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SamlGuardError } from '../errors.js';
 import { signText, type KeyFamily } from '../crypto/index.js';
 import { base64Encode, utf8Encode } from '../bytes/index.js';
-
-/** DEFLATE is Node's zlib: on edge runtimes the Redirect binding is refused by name, not by a ReferenceError. */
-function requireZlib(what: string): void {
-  if (typeof (globalThis as { Buffer?: unknown }).Buffer === 'undefined') {
-    throw new SamlGuardError('RUNTIME_UNSUPPORTED', `${what} needs Node's zlib (DEFLATE), which this runtime lacks; run sign-in on Node or Bun.`);
-  }
-}
+import { decodeStrictBase64 } from '../keys/index.js';
 import type { KeyObject } from 'node:crypto';
 import { signatureMethodOf, signEnveloped, type XmlSigningKey } from '../dsig/sign.js';
 
@@ -28,7 +22,7 @@ export interface PostForm {
  * never re-serialized after signing.
  */
 export function redirectUrl(destination: string, parameter: 'SAMLRequest' | 'SAMLResponse', xml: string, relayState: string | undefined, signing: { key: KeyObject; family: KeyFamily } | undefined): string {
-  requireZlib('The HTTP-Redirect binding');
+  // On an edge runtime the web build's node:zlib stand-in refuses this with RUNTIME_UNSUPPORTED.
   const encoded = base64Encode(deflateRawSync(utf8Encode(xml)));
   let query = `${parameter}=${encodeURIComponent(encoded)}`;
   if (relayState !== undefined) query += `&RelayState=${encodeURIComponent(relayState)}`;
@@ -70,12 +64,12 @@ export const POST_FORM_CSP = "default-src 'none'; script-src 'sha256-8lDeP0UDwCO
 
 /** Inflate an HTTP-Redirect message (bounded: a deflate bomb is refused). */
 export function inflateRedirect(encoded: string, maxBytes: number): string {
-  requireZlib('The HTTP-Redirect binding');
-  let raw: Buffer;
+  const raw = decodeStrictBase64(encoded);
   try {
-    raw = Buffer.from(encoded, 'base64');
+    if (raw === undefined) throw new Error('not base64');
     return inflateRawSync(raw, { maxOutputLength: maxBytes }).toString('utf8');
   } catch (cause) {
+    if (cause instanceof SamlGuardError) throw cause; // RUNTIME_UNSUPPORTED on an edge runtime
     throw new SamlGuardError('INPUT_MALFORMED', 'The HTTP-Redirect message is not base64 of raw DEFLATE data (or inflates past the size limit).', { cause });
   }
 }
