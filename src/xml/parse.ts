@@ -300,8 +300,9 @@ export function parseWithLane(input: string | Uint8Array, lim: Readonly<Required
     perTag: lim.maxAttributes + lim.maxNamespaceDeclarations,
     tooManyAttributes(tag, declarations, plain) {
       // More than both limits together: at least one of them is exceeded, and says which.
-      guardCounts(st, tag.slice(tag.indexOf(':') + 1), declarations, plain);
-      throw new Error('unreachable: an attribute limit must have been exceeded');
+      const local = tag.slice(tag.indexOf(':') + 1);
+      guardCounts(st, local, declarations, plain);
+      return fail(st, limitError('maxAttributes', lim.maxAttributes + lim.maxNamespaceDeclarations, `<${local}> has more than ${lim.maxAttributes + lim.maxNamespaceDeclarations} attributes and declarations`, local));
     },
   });
   return indexed(doc as unknown as Document, st.ids);
