@@ -37,9 +37,14 @@ export function importPrivate(input: unknown, where: string): KeyObject {
   throw new SamlGuardError('CONFIG_INVALID', `${where}: must be a private key as PEM, a private JWK or a KeyObject.`);
 }
 
+/** A JWK Set is public: a key with private or symmetric members is a configuration error, never used. */
+function refusePrivateMembers(jwk: JsonWebKey, where: string): void {
+  if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new SamlGuardError('CONFIG_INVALID', `${where}: a JWK Set must hold public keys only (this one has private or symmetric members).`);
+}
+
 /** A public key from a public JWK (private members are refused: a JWK Set is public). */
 export function importPublicJwk(jwk: JsonWebKey, where: string): KeyObject {
-  if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new SamlGuardError('CONFIG_INVALID', `${where}: a JWK Set must hold public keys only (this one has private or symmetric members).`);
+  refusePrivateMembers(jwk, where);
   try {
     return createPublicKey({ key: jwk, format: 'jwk' });
   } catch (cause) {
@@ -60,7 +65,7 @@ function base64UrlLength(value: unknown): number {
  */
 export function checkPublicJwk(jwk: JsonWebKey, alg: TokenAlgorithm, where: string): void {
   if (BACKEND === 'node') return checkKeyForAlgorithm(importPublicJwk(jwk, where), alg, where);
-  if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new SamlGuardError('CONFIG_INVALID', `${where}: a JWK Set must hold public keys only (this one has private or symmetric members).`);
+  refusePrivateMembers(jwk, where);
   const ok =
     alg === 'ES256'
       ? jwk.kty === 'EC' && jwk.crv === 'P-256' && base64UrlLength(jwk.x) === 32 && base64UrlLength(jwk.y) === 32

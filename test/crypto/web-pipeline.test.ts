@@ -97,3 +97,23 @@ describe('the verifier on WebCrypto', () => {
     expect(b.subject.nameId).toBe(a.subject.nameId);
   });
 });
+
+describe('the token verifier on WebCrypto checks each JWK by shape at configuration', () => {
+  it('refuses a key unfit for its alg, a short RSA key and private members; accepts a fitting set', async () => {
+    const { createTokenVerifier } = await import('../../src/index.js');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const jwk = (k: import('node:crypto').KeyObject) => k.export({ format: 'jwk' }) as Record<string, unknown>;
+    const p256 = jwk(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+    const p384 = jwk(generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey);
+    const rsa1024 = jwk(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey);
+    const rsa2048 = jwk(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
+    const ed = jwk(generateKeyPairSync('ed25519').publicKey);
+    const privateEc = jwk(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    const set = (...keys: Array<Record<string, unknown>>) => ({ keys: keys.map((k, i) => ({ ...k, kid: `k${i}` })) });
+    const make = (jwks: unknown) => () => createTokenVerifier({ issuer: 'https://i', audience: 'a', jwks: jwks as never });
+    expect(make(set({ ...p256, alg: 'ES256' }, { ...rsa2048, alg: 'RS256' }, { ...ed, alg: 'EdDSA' }))).not.toThrow();
+    for (const bad of [{ ...p384, alg: 'ES256' }, { ...rsa1024, alg: 'RS256' }, { ...p256, alg: 'EdDSA' }, { ...ed, alg: 'ES256' }, { ...privateEc, alg: 'ES256' }, { ...p256, x: 'AAAA', alg: 'ES256' }]) {
+      expect(make(set(bad)), JSON.stringify({ kty: bad.kty, crv: bad.crv, alg: bad.alg })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    }
+  });
+});
