@@ -113,7 +113,7 @@ describe('the token verifier on WebCrypto checks each JWK by shape at configurat
     const make = (jwks: unknown) => () => createTokenVerifier({ issuer: 'https://i', audience: 'a', jwks: jwks as never });
     expect(make(set({ ...p256, alg: 'ES256' }, { ...rsa2048, alg: 'RS256' }, { ...ed, alg: 'EdDSA' }))).not.toThrow();
     for (const bad of [{ ...p384, alg: 'ES256' }, { ...rsa1024, alg: 'RS256' }, { ...p256, alg: 'EdDSA' }, { ...ed, alg: 'ES256' }, { ...privateEc, alg: 'ES256' }, { ...p256, x: 'AAAA', alg: 'ES256' }]) {
-      expect(make(set(bad)), JSON.stringify({ kty: bad.kty, crv: bad.crv, alg: bad.alg })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+      expect(make(set(bad)), JSON.stringify({ kty: (bad as Record<string, unknown>).kty, crv: (bad as Record<string, unknown>).crv, alg: bad.alg })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     }
   });
 });
