@@ -5,6 +5,7 @@ import type { Element } from '@xmldom/xmldom';
 import { SamlGuardError, type ErrorCode } from '../../src/errors.js';
 import { DEFAULT_PARSE_LIMITS, parseXml as parseWithLaneDefault, resolveLimits, type ParseLimits, type ParsedXml } from '../../src/xml/parse.js';
 import { parseWithXmldom } from '../../src/xml/parse-xmldom.js';
+import { expectCode } from '../dsig/helpers.js';
 
 
 type Parse = (input: string | Uint8Array, limits?: ParseLimits) => ParsedXml;
@@ -13,21 +14,6 @@ for (const [lane, parseXml] of [
   ['parser lane', parseWithLaneDefault],
   ['xmldom lane', (input, limits) => parseWithXmldom(input, resolveLimits(limits))],
 ] as Array<[string, Parse]>) {
-
-  function expectCode(fn: () => unknown, code: ErrorCode): SamlGuardError {
-    let thrown: unknown;
-    let threw = false;
-    try {
-      fn();
-    } catch (err) {
-      thrown = err;
-      threw = true;
-    }
-    if (!threw) expect.fail(`expected a SamlGuardError with code ${code}, but nothing was thrown`);
-    if (!(thrown instanceof SamlGuardError)) expect.fail(`expected a SamlGuardError with code ${code}, got ${String(thrown)}`);
-    expect(thrown.code, `message: ${thrown.message}`).toBe(code);
-    return thrown;
-  }
 
   const parseCode = (input: string | Uint8Array, code: ErrorCode, limits?: ParseLimits): SamlGuardError =>
     expectCode(() => parseXml(input, limits), code);
