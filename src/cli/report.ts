@@ -3,6 +3,7 @@
  * to passed checks come from the document the library accepted up to that point; facts shown on the
  * failing check come from the untrusted document and are labelled as claims where that matters.
  */
+import { bytesEqual } from '../bytes/index.js';
 import type { TrustedKey } from '../keys/index.js';
 import type { VerifiedAssertion } from '../types.js';
 import { STEPS, stepOf, statuses, type CheckStatus, type FailureInfo, type StepId } from './checks.js';
@@ -54,7 +55,7 @@ function keyByFingerprint(keys: readonly TrustedKey[], fingerprint: string): Tru
 
 /** The configured key a KeyInfo certificate selects (same DER, or same public key), as the library selects it. */
 export function configuredMatch(keys: readonly TrustedKey[], cert: CertFacts): TrustedKey | undefined {
-  return keys.find((k) => (k.der !== undefined && Buffer.from(k.der).equals(cert.der)) || (cert.spki !== undefined && k.spki === cert.spki));
+  return keys.find((k) => (k.der !== undefined && bytesEqual(k.der, cert.der)) || (cert.spki !== undefined && k.spki === cert.spki));
 }
 
 function validityLine(from: string | undefined, to: string | undefined, now: number): string | undefined {
