@@ -13,7 +13,17 @@ speedUpXmldom();
 
 // The state of the parse in progress. Parsing is synchronous, so one slot suffices; it is set and
 // cleared around each parseFromString call and never observed across calls.
-let current: ParseState | undefined;
+let current: XmldomState | undefined;
+
+/** The parser lane tracks depth and scope itself; xmldom's SAX events leave that to the handler. */
+interface XmldomState extends ParseState {
+  depth: number;
+  sawRoot: boolean;
+  /** prefix → how many open elements declare it; its size is the number of prefixes in scope. */
+  nsOpen: Map<string, number>;
+  /** Per open element (index depth-1): the prefixes it declared, or null (most elements declare none). */
+  nsStack: Array<string[] | null>;
+}
 
 /** xmldom's DOM builder, extended to enforce limits, refuse DTDs and PIs, and index IDs while parsing. */
 class GuardedHandler extends __DOMHandler {
@@ -76,7 +86,7 @@ class GuardedHandler extends __DOMHandler {
 export function parseWithXmldom(input: string | Uint8Array, lim: Readonly<Required<ParseLimits>>): ParsedXml {
   const text = inputText(input, lim);
   lexicalScan(text);
-  const state = newState(lim);
+  const state: XmldomState = { ...newState(lim), depth: 0, sawRoot: false, nsOpen: new Map(), nsStack: [] };
   let doc: Document | undefined;
   current = state;
   try {

@@ -174,17 +174,12 @@ function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
+/** What the shared guards keep while one document is parsed (either parser). */
 export interface ParseState {
   lim: Readonly<Required<ParseLimits>>;
   failure: SamlGuardError | undefined;
   ids: Map<string, Element>;
-  depth: number;
   elements: number;
-  sawRoot: boolean;
-  /** prefix → how many open elements declare it; its size is the number of prefixes in scope. */
-  nsOpen: Map<string, number>;
-  /** Per open element (index depth-1): the prefixes it declared, or null (most elements declare none). */
-  nsStack: Array<string[] | null>;
 }
 
 function limitError(limit: keyof ParseLimits, max: number, what: string, el: string | null): SamlGuardError {
@@ -276,7 +271,7 @@ export function inputText(input: string | Uint8Array, lim: Readonly<Required<Par
 }
 
 export function newState(lim: Readonly<Required<ParseLimits>>): ParseState {
-  return { lim, failure: undefined, ids: new Map(), depth: 0, elements: 0, sawRoot: false, nsOpen: new Map(), nsStack: [] };
+  return { lim, failure: undefined, ids: new Map(), elements: 0 };
 }
 
 export function indexed(doc: Document, ids: Map<string, Element>): ParsedXml {
