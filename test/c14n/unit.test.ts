@@ -59,6 +59,19 @@ describe('c14n: ordering', () => {
 describe('c14n: namespaces', () => {
   const doc = `<p xmlns:x="urn:x" xmlns="urn:d" xmlns:unused="urn:u" xml:lang="en"><x:c><d/><x:e xmlns:x="urn:x"/></x:c></p>`;
 
+  it('a namespace an element bound is unbound again for its following siblings (no stray xmlns="" after it)', () => {
+    // The walks keep one namespace map and restore it after each element: a prefix that was unbound
+    // before the element must read as unbound again, under every algorithm.
+    const sib = parseXml('<r><a xmlns="urn:x" xmlns:p="urn:p"><p:b></p:b></a><c></c><p:d xmlns:p="urn:q"></p:d></r>').documentElement!;
+    for (const alg of [C14N.EXC, C14N.C14N10, C14N.C14N11]) {
+      expect(canonicalize(sib, alg), alg).toBe(
+        alg === C14N.EXC
+          ? '<r><a xmlns="urn:x"><p:b xmlns:p="urn:p"></p:b></a><c></c><p:d xmlns:p="urn:q"></p:d></r>'
+          : '<r><a xmlns="urn:x" xmlns:p="urn:p"><p:b></p:b></a><c></c><p:d xmlns:p="urn:q"></p:d></r>',
+      );
+    }
+  });
+
   it('exclusive: renders only visibly utilized namespaces and inherits no xml:* attribute', () => {
     expect(canonicalize(first(parseXml(doc), 'c'), C14N.EXC)).toBe('<x:c xmlns:x="urn:x"><d xmlns="urn:d"></d><x:e></x:e></x:c>');
   });

@@ -53,6 +53,12 @@ describe('the verifier on WebCrypto', () => {
     expect((await outcome(signedResponse({}, { keyName: 'attacker-rsa2048' }))).code).toBe('KEY_NOT_TRUSTED');
   });
 
+  it("KEY_NOT_TRUSTED names the foreign certificate's subject and SHA-256 fingerprint, hashed with WebCrypto", async () => {
+    const attacker = loadKeyPair('attacker-rsa2048').certificate;
+    const err = await createVerifier(testVerifyOptions() as VerifyOptions).verify(signedResponse({}, { keyName: 'attacker-rsa2048' })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'KEY_NOT_TRUSTED', details: { claimedFingerprint: attacker.fingerprint256, claimedSubject: attacker.subject.replace(/\n/g, ', ') } });
+  });
+
   it('a public key configured bare (no certificate) reports its SPKI fingerprint, computed on first use', async () => {
     const spkiPem = loadKeyPair('rsa2048').certificate.publicKey.export({ type: 'spki', format: 'pem' }) as string;
     const keys = importTrustedKeys([spkiPem]);
