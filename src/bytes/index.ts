@@ -49,17 +49,30 @@ function sextet(c: number): number {
   return c >= 0x61 ? c - 71 : c >= 0x41 ? c - 65 : c >= 0x30 ? c + 4 : c === 0x2b ? 62 : 63;
 }
 
+/** RFC 4648 §3.5: the bits a padded final quantum leaves unused are zero (one encoding per byte string). */
+function canonicalTail(text: string, pad: number): boolean {
+  return pad === 0 || (sextet(text.charCodeAt(text.length - pad - 1)) & (pad === 2 ? 0x0f : 0x03)) === 0;
+}
+
 /**
  * Strict standard base64 (RFC 4648 §4): no whitespace, padding required, no stray bits. Undefined for
- * anything else. The alphabet and padding are checked by one regular expression and the canonical-form
- * rule (§3.5: the bits a padded final quantum leaves unused are zero) on the last character, so the
- * lenient decoders (Node's, atob) only ever see input they decode exactly; nothing is re-encoded.
+ * anything else. Nothing is re-encoded: with Buffer the decoded length proves every character was in the
+ * alphabet; without it (atob) a regular expression checks the alphabet and padding first. Either way the
+ * canonical-form rule is checked on the last data character.
  */
 export function base64Decode(text: string): Uint8Array | undefined {
-  if (text.length % 4 !== 0 || !STRICT_B64.test(text)) return undefined;
+  if (text.length % 4 !== 0) return undefined;
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  if (pad > 0 && (sextet(text.charCodeAt(text.length - pad - 1)) & (pad === 2 ? 0x0f : 0x03)) !== 0) return undefined;
-  if (NodeBuffer !== undefined) return NodeBuffer.from(text, 'base64');
+  if (NodeBuffer !== undefined) {
+    // Node's decoder skips every character outside the alphabet and stops at '=', so any such character
+    // leaves fewer bytes than the length implies; it also reads the URL-safe '-' and '_', which are
+    // refused by name. This avoids a regular-expression pass over the whole SAMLResponse.
+    if (text.includes('-') || text.includes('_')) return undefined;
+    const bytes = NodeBuffer.from(text, 'base64');
+    if (bytes.length !== (text.length / 4) * 3 - pad || !canonicalTail(text, pad)) return undefined;
+    return bytes;
+  }
+  if (!STRICT_B64.test(text) || !canonicalTail(text, pad)) return undefined;
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
