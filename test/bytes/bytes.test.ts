@@ -65,3 +65,28 @@ describe('base64Decode accepts exactly the canonical encodings', () => {
     );
   });
 });
+
+describe('the canonical tail, one character class at a time', () => {
+  it.each([
+    ['AQ==', true], ['AR==', false], ['Ag==', true], ['Ah==', false], ['Aw==', true], ['A0==', false], ['A+==', false], ['A/==', false],
+    ['AAQ=', true], ['AAR=', false], ['AAw=', true], ['AAx=', false], ['AA0=', true], ['AA1=', false], ['AA8=', true], ['AA+=', false], ['AA/=', false],
+    ['AAa=', false], ['AAE=', true], ['Aa==', false],
+  ])('%s → %s', async (text, ok) => {
+    for (const lib of [withBuffer, await withoutBuffer()]) expect(lib.base64Decode(text) !== undefined, text).toBe(ok);
+  });
+});
+
+describe('the other encodings', () => {
+  it('utf8Decode replaces invalid UTF-8 unless fatal, where it answers undefined', () => {
+    const bad = new Uint8Array([0x61, 0xff, 0x62]);
+    expect(withBuffer.utf8Decode(bad)).toBe('a\uFFFDb');
+    expect(withBuffer.utf8Decode(bad, true)).toBeUndefined();
+    expect(withBuffer.utf8Decode(new Uint8Array([0xc3, 0xa9]), true)).toBe('é');
+  });
+  it('hexEncode pads every byte to two digits; bytesEqual compares length and every byte', () => {
+    expect(withBuffer.hexEncode(new Uint8Array([0, 15, 16, 255]))).toBe('000f10ff');
+    expect(withBuffer.bytesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true);
+    expect(withBuffer.bytesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false);
+    expect(withBuffer.bytesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2, 3]))).toBe(false);
+  });
+});
