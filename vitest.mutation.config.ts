@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // mutation runs, where every mutant reruns the tests that cover it.
 export default defineConfig({
   test: {
-    include: ['test/{xml,c14n,crypto,dsig,keys,saml,attacks,property,interop,xmlenc,metadata,sp,token,verifier}/**/*.test.ts'],
+    include: ['test/{xml,bytes,c14n,crypto,dsig,keys,saml,attacks,property,interop,xmlenc,metadata,sp,token,verifier}/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },
