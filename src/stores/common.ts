@@ -1,4 +1,4 @@
-import { revocationKeysOf as keysOf, revocationLookupKeys } from './revocation-keys.js';
+import { revocationKeysOf as keysOf, revocationLookupKeys, revokedBy } from './revocation-keys.js';
 import { SamlGuardError } from './core.js';
 
 /** Options every shared store accepts. */
@@ -145,4 +145,16 @@ export function revocationKeysOf(target: { sub?: unknown; sid?: unknown; jti?: u
   });
 }
 
-export { revocationLookupKeys };
+export { revocationLookupKeys, revokedBy };
+
+/**
+ * Runs a revocation store's backend call under its deadline. Any failure becomes
+ * REVOCATION_STORE_UNAVAILABLE: a token whose revocation cannot be checked is refused, never let through.
+ */
+export async function revocationCall<T>(call: (signal: AbortSignal) => Promise<T>, timeoutMs: number, store: string, what: string): Promise<T> {
+  try {
+    return await withDeadline(call, timeoutMs, store, what);
+  } catch (cause) {
+    throw new SamlGuardError('REVOCATION_STORE_UNAVAILABLE', `${store}: could not ${what}; refusing rather than accepting unchecked.`, { cause });
+  }
+}

@@ -12,27 +12,9 @@
  * REPLAY_STORE_UNAVAILABLE: a store that cannot answer never lets a message through.
  */
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DEFAULT_MIN_TTL_MS,
-  REPLAY_PREFIX,
-  REQUEST_PREFIX,
-  checkId,
-  clock,
-  expiryOf,
-  invalid,
-  readCommon,
-  readOptionsObject,
-  readPositiveInt,
-  readString,
-  revocationKeysOf,
-  revocationLookupKeys,
-  withDeadline,
-  type CommonSettings,
-  type SharedReplayStoreOptions,
-  type SharedStoreOptions,
-} from './common.js';
+import * as shared from './common.js';
+import type { CommonSettings, SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
 import type { ReplayStore, RequestIdStore, RequestStore, RevocableClaims, RevocationStore, RevocationTarget } from './types.js';
-import { SamlGuardError } from './core.js';
 
 export type { SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
 export type { ReplayStore, RequestIdStore, RequestStore, RevocationStore, RevocationTarget, RevocableClaims } from './types.js';
@@ -71,16 +53,16 @@ interface Table {
 }
 
 function tableOf(options: unknown, factory: string, defaultPrefix: string): Table {
-  const o = readOptionsObject(options, factory);
+  const o = shared.readOptionsObject(options, factory);
   const client = o.client;
   if (typeof client !== 'object' || client === null || typeof (client as { send?: unknown }).send !== 'function') {
-    throw invalid('client must be a DynamoDBClient (an object with send()).');
+    throw shared.invalid('client must be a DynamoDBClient (an object with send()).');
   }
-  const tableName = readString(o.tableName, 'tableName', undefined, false);
-  const keyAttribute = readString(o.keyAttribute, 'keyAttribute', 'pk', false);
-  const ttlAttribute = readString(o.ttlAttribute, 'ttlAttribute', 'expiresAt', false);
-  if (keyAttribute === ttlAttribute) throw invalid('keyAttribute and ttlAttribute must be different attributes.');
-  return { client: client as DynamoDbClientLike, tableName, names: { '#k': keyAttribute, '#ttl': ttlAttribute }, common: readCommon(o, defaultPrefix), o };
+  const tableName = shared.readString(o.tableName, 'tableName', undefined, false);
+  const keyAttribute = shared.readString(o.keyAttribute, 'keyAttribute', 'pk', false);
+  const ttlAttribute = shared.readString(o.ttlAttribute, 'ttlAttribute', 'expiresAt', false);
+  if (keyAttribute === ttlAttribute) throw shared.invalid('keyAttribute and ttlAttribute must be different attributes.');
+  return { client: client as DynamoDbClientLike, tableName, names: { '#k': keyAttribute, '#ttl': ttlAttribute }, common: shared.readCommon(o, defaultPrefix), o };
 }
 
 /** DynamoDB TTL is whole epoch seconds; rounding up keeps an ID at most a second longer, never shorter. */
@@ -106,7 +88,7 @@ function conditionFailed(err: unknown): boolean {
  * (throttling, network, a missing table, the deadline) rejects with REPLAY_STORE_UNAVAILABLE.
  */
 function conditionalWrite(t: Table, command: PutItemCommand | DeleteItemCommand, what: string): Promise<boolean> {
-  return withDeadline(
+  return shared.withDeadline(
     async (abortSignal) => {
       try {
         await t.client.send(command, { abortSignal });
@@ -138,14 +120,14 @@ function conditionalWrite(t: Table, command: PutItemCommand | DeleteItemCommand,
  * ```
  */
 export function createDynamoDbReplayStore(options: DynamoDbReplayStoreOptions): ReplayStore {
-  const t = tableOf(options, 'createDynamoDbReplayStore', REPLAY_PREFIX);
-  const minTtlMs = readPositiveInt(t.o.minTtlMs, 'minTtlMs', DEFAULT_MIN_TTL_MS);
+  const t = tableOf(options, 'createDynamoDbReplayStore', shared.REPLAY_PREFIX);
+  const minTtlMs = shared.readPositiveInt(t.o.minTtlMs, 'minTtlMs', shared.DEFAULT_MIN_TTL_MS);
   const { keyPrefix, now } = t.common;
   return Object.freeze({
     async consume(id: string, expiresAt: Date): Promise<boolean> {
-      checkId(id, STORE);
-      const expiry = expiryOf(expiresAt, STORE);
-      const at = clock(now, STORE);
+      shared.checkId(id, STORE);
+      const expiry = shared.expiryOf(expiresAt, STORE);
+      const at = shared.clock(now, STORE);
       const command = new PutItemCommand({
         TableName: t.tableName,
         Item: { [t.names['#k']]: { S: keyPrefix + id }, [t.names['#ttl']]: { N: epochSeconds(Math.max(expiry, at + minTtlMs)) } },
@@ -167,28 +149,28 @@ export function createDynamoDbReplayStore(options: DynamoDbReplayStoreOptions): 
  * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
  */
 export function createDynamoDbRequestStore(options: DynamoDbStoreOptions): RequestStore & RequestIdStore {
-  const t = tableOf(options, 'createDynamoDbRequestStore', REQUEST_PREFIX);
+  const t = tableOf(options, 'createDynamoDbRequestStore', shared.REQUEST_PREFIX);
   const { keyPrefix, timeoutMs, now } = t.common;
   const store: RequestStore & RequestIdStore = Object.freeze({
     async put(id: string, expiresAt: Date): Promise<void> {
-      checkId(id, STORE);
+      shared.checkId(id, STORE);
       const command = new PutItemCommand({
         TableName: t.tableName,
-        Item: { [t.names['#k']]: { S: keyPrefix + id }, [t.names['#ttl']]: { N: epochSeconds(expiryOf(expiresAt, STORE)) } },
+        Item: { [t.names['#k']]: { S: keyPrefix + id }, [t.names['#ttl']]: { N: epochSeconds(shared.expiryOf(expiresAt, STORE)) } },
       });
-      await withDeadline((abortSignal) => t.client.send(command, { abortSignal }), timeoutMs, STORE, 'record the request ID');
+      await shared.withDeadline((abortSignal) => t.client.send(command, { abortSignal }), timeoutMs, STORE, 'record the request ID');
     },
     issue(id: string, expiresAt: Date): Promise<void> {
       return store.put(id, expiresAt);
     },
     async consume(id: string): Promise<boolean> {
-      checkId(id, STORE);
+      shared.checkId(id, STORE);
       const command = new DeleteItemCommand({
         TableName: t.tableName,
         Key: { [t.names['#k']]: { S: keyPrefix + id } },
         ConditionExpression: 'attribute_exists(#k) AND #ttl > :now',
         ExpressionAttributeNames: t.names,
-        ExpressionAttributeValues: { ':now': { N: currentSecond(clock(now, STORE)) } },
+        ExpressionAttributeValues: { ':now': { N: currentSecond(shared.clock(now, STORE)) } },
       });
       return conditionalWrite(t, command, 'consume the request ID');
     },
@@ -213,18 +195,12 @@ const REVOCATION_STORE = 'DynamoDB revocation store';
 export function createDynamoDbRevocationStore(options: DynamoDbStoreOptions): RevocationStore {
   const t = tableOf(options, 'createDynamoDbRevocationStore', 'samlguard:revoked:');
   const { keyPrefix, timeoutMs, now } = t.common;
-  const guarded = async <T>(what: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    try {
-      return await withDeadline(call, timeoutMs, REVOCATION_STORE, what);
-    } catch (cause) {
-      throw new SamlGuardError('REVOCATION_STORE_UNAVAILABLE', `${REVOCATION_STORE}: could not ${what}; refusing rather than accepting unchecked.`, { cause });
-    }
-  };
+  const guarded = <T>(what: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> => shared.revocationCall(call, timeoutMs, REVOCATION_STORE, what);
   return Object.freeze({
     async revoke(target: RevocationTarget, until: Date): Promise<void> {
-      const keys = revocationKeysOf(target);
-      const at = clock(now, REVOCATION_STORE);
-      const expires = epochSeconds(expiryOf(until, REVOCATION_STORE));
+      const keys = shared.revocationKeysOf(target);
+      const at = shared.clock(now, REVOCATION_STORE);
+      const expires = epochSeconds(shared.expiryOf(until, REVOCATION_STORE));
       await guarded('record the revocation', async (abortSignal) => {
         for (const k of keys) {
           await t.client.send(new PutItemCommand({ TableName: t.tableName, Item: { [t.names['#k']]: { S: keyPrefix + k }, [t.names['#ttl']]: { N: expires }, revokedAt: { N: String(at) } } }), { abortSignal });
@@ -232,21 +208,19 @@ export function createDynamoDbRevocationStore(options: DynamoDbStoreOptions): Re
       });
     },
     async isRevoked(claims: RevocableClaims): Promise<boolean> {
-      const keys = revocationLookupKeys(claims);
-      const nowS = Number(currentSecond(clock(now, REVOCATION_STORE)));
+      const keys = shared.revocationLookupKeys(claims);
+      const nowS = Number(currentSecond(shared.clock(now, REVOCATION_STORE)));
       const items = await guarded('read revocations', (abortSignal) =>
         Promise.all(keys.map((k) => t.client.send(new GetItemCommand({ TableName: t.tableName, Key: { [t.names['#k']]: { S: keyPrefix + k } }, ConsistentRead: true }), { abortSignal }) as Promise<{ Item?: Record<string, { N?: string }> }>)),
       );
-      const issuedMs = claims.iat * 1000;
-      return items.some((r, i) => {
+      // An item past its expiry that TTL has not deleted yet counts as absent.
+      const found = items.map((r) => {
         const item = r?.Item;
-        if (item === undefined) return false;
+        if (item === undefined) return undefined;
         const expires = Number(item[t.names['#ttl']]?.N);
-        if (Number.isFinite(expires) && expires <= nowS) return false;
-        if (i === 0) return true;
-        const at = Number(item['revokedAt']?.N);
-        return !Number.isFinite(at) || issuedMs <= at; // an unreadable watermark fails closed
+        return Number.isFinite(expires) && expires <= nowS ? undefined : Number(item['revokedAt']?.N);
       });
+      return shared.revokedBy(found, claims.iat);
     },
   });
 }

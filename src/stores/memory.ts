@@ -1,5 +1,5 @@
 import { SamlGuardError } from '../errors.js';
-import { revocationKeysOf } from './revocation-keys.js';
+import { revocationKeysOf, revocationLookupKeys, revokedBy } from './revocation-keys.js';
 import type { ReplayStore, RequestIdStore, RequestStore, RevocableClaims, RevocationStore, RevocationTarget } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -171,14 +171,7 @@ export class MemoryRevocationStore implements RevocationStore {
       const e = this.entries.get(k);
       return e !== undefined && e.until > now ? e : undefined;
     };
-    if (live('jti:' + claims.jti) !== undefined) return true;
-    const issuedMs = claims.iat * 1000;
-    for (const k of [claims.sub === undefined ? undefined : 'sub:' + claims.sub, claims.sid === undefined ? undefined : 'sid:' + claims.sid]) {
-      if (k === undefined) continue;
-      const e = live(k);
-      if (e !== undefined && issuedMs <= e.at) return true;
-    }
-    return false;
+    return revokedBy(revocationLookupKeys(claims).map((k) => live(k)?.at), claims.iat);
   }
   isRevoked(claims: RevocableClaims): Promise<boolean> {
     return settle(() => this.isRevokedSync(claims));

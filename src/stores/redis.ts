@@ -7,27 +7,9 @@
  * Needs Redis 6.2 or later (GETDEL). Every client error, unexpected reply or timeout rejects with
  * REPLAY_STORE_UNAVAILABLE: a store that cannot answer never lets a message through.
  */
-import {
-  DEFAULT_MIN_TTL_MS,
-  REPLAY_PREFIX,
-  REQUEST_PREFIX,
-  checkId,
-  clock,
-  expiryOf,
-  invalid,
-  readCommon,
-  readOptionsObject,
-  readPositiveInt,
-  revocationKeysOf,
-  revocationLookupKeys,
-  unavailable,
-  withDeadline,
-  type CommonSettings,
-  type SharedReplayStoreOptions,
-  type SharedStoreOptions,
-} from './common.js';
+import * as shared from './common.js';
+import type { CommonSettings, SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
 import type { ReplayStore, RequestIdStore, RequestStore, RevocableClaims, RevocationStore, RevocationTarget } from './types.js';
-import { SamlGuardError } from './core.js';
 
 export type { SharedReplayStoreOptions, SharedStoreOptions } from './common.js';
 export type { ReplayStore, RequestIdStore, RequestStore, RevocationStore, RevocationTarget, RevocableClaims } from './types.js';
@@ -96,14 +78,14 @@ interface Commands {
 }
 
 function commandsOf(client: unknown): Commands {
-  if (typeof client !== 'object' || client === null) throw invalid('client must be a connected node-redis or ioredis client.');
+  if (typeof client !== 'object' || client === null) throw shared.invalid('client must be a connected node-redis or ioredis client.');
   const c = client as Record<string, unknown>;
-  if (typeof c.set !== 'function' || typeof c.del !== 'function') throw invalid('client must be a connected node-redis or ioredis client (it has no set/del).');
+  if (typeof c.set !== 'function' || typeof c.del !== 'function') throw shared.invalid('client must be a connected node-redis or ioredis client (it has no set/del).');
   // The casing of GETDEL's method is what tells the two libraries apart; their SET signatures differ.
   const nodeRedis = typeof c.getDel === 'function';
   const ioredis = typeof c.getdel === 'function';
   if (nodeRedis === ioredis) {
-    throw invalid(
+    throw shared.invalid(
       nodeRedis
         ? 'client has both getDel and getdel: cannot tell node-redis from ioredis.'
         : 'client must be a node-redis (v4+) or ioredis (v5+) client: it has neither getDel nor getdel (GETDEL needs Redis 6.2+ and a client that knows it).',
@@ -134,13 +116,13 @@ function isOk(reply: unknown): boolean {
 }
 
 function unexpected(what: string, reply: unknown): never {
-  throw unavailable(STORE, `${what} (unexpected reply of type ${reply === null ? 'null' : typeof reply})`);
+  throw shared.unavailable(STORE, `${what} (unexpected reply of type ${reply === null ? 'null' : typeof reply})`);
 }
 
 function settings(options: unknown, factory: string, defaultPrefix: string): { commands: Commands; common: CommonSettings; o: Record<string, unknown> } {
-  const o = readOptionsObject(options, factory);
+  const o = shared.readOptionsObject(options, factory);
   const commands = commandsOf(o.client);
-  return { commands, common: readCommon(o, defaultPrefix), o };
+  return { commands, common: shared.readCommon(o, defaultPrefix), o };
 }
 
 /**
@@ -159,14 +141,14 @@ function settings(options: unknown, factory: string, defaultPrefix: string): { c
  * ```
  */
 export function createRedisReplayStore(options: RedisReplayStoreOptions): ReplayStore {
-  const { commands, common, o } = settings(options, 'createRedisReplayStore', REPLAY_PREFIX);
-  const minTtlMs = readPositiveInt(o.minTtlMs, 'minTtlMs', DEFAULT_MIN_TTL_MS);
+  const { commands, common, o } = settings(options, 'createRedisReplayStore', shared.REPLAY_PREFIX);
+  const minTtlMs = shared.readPositiveInt(o.minTtlMs, 'minTtlMs', shared.DEFAULT_MIN_TTL_MS);
   const { keyPrefix, timeoutMs, now } = common;
   return Object.freeze({
     async consume(id: string, expiresAt: Date): Promise<boolean> {
-      checkId(id, STORE);
-      const ttlMs = Math.max(Math.ceil(expiryOf(expiresAt, STORE) - clock(now, STORE)), minTtlMs);
-      return withDeadline(
+      shared.checkId(id, STORE);
+      const ttlMs = Math.max(Math.ceil(shared.expiryOf(expiresAt, STORE) - shared.clock(now, STORE)), minTtlMs);
+      return shared.withDeadline(
         async () => {
           const reply = await commands.set(keyPrefix + id, ttlMs, true);
           if (reply === null) return false;
@@ -189,13 +171,13 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): Replay
  * @throws SamlGuardError CONFIG_INVALID when the options are invalid (at creation, never per call).
  */
 export function createRedisRequestStore(options: RedisStoreOptions): RequestStore & RequestIdStore {
-  const { commands, common } = settings(options, 'createRedisRequestStore', REQUEST_PREFIX);
+  const { commands, common } = settings(options, 'createRedisRequestStore', shared.REQUEST_PREFIX);
   const { keyPrefix, timeoutMs, now } = common;
   const store: RequestStore & RequestIdStore = Object.freeze({
     async put(id: string, expiresAt: Date): Promise<void> {
-      checkId(id, STORE);
-      const ttlMs = Math.ceil(expiryOf(expiresAt, STORE) - clock(now, STORE));
-      await withDeadline(
+      shared.checkId(id, STORE);
+      const ttlMs = Math.ceil(shared.expiryOf(expiresAt, STORE) - shared.clock(now, STORE));
+      await shared.withDeadline(
         async () => {
           if (ttlMs <= 0) {
             await commands.del(keyPrefix + id);
@@ -213,8 +195,8 @@ export function createRedisRequestStore(options: RedisStoreOptions): RequestStor
       return store.put(id, expiresAt);
     },
     async consume(id: string): Promise<boolean> {
-      checkId(id, STORE);
-      return withDeadline(
+      shared.checkId(id, STORE);
+      return shared.withDeadline(
         async () => {
           const reply = await commands.getDel(keyPrefix + id);
           if (reply === null) return false;
@@ -246,21 +228,14 @@ const REVOCATION_STORE = 'Redis revocation store';
 export function createRedisRevocationStore(options: RedisStoreOptions): RevocationStore {
   const { commands, common } = settings(options, 'createRedisRevocationStore', 'samlguard:revoked:');
   const get = commands.get;
-  if (get === undefined) throw invalid('client must be a connected node-redis or ioredis client (it has no get).');
+  if (get === undefined) throw shared.invalid('client must be a connected node-redis or ioredis client (it has no get).');
   const { keyPrefix, timeoutMs, now } = common;
-  const unavailableRevocation = (what: string, cause?: unknown) => new SamlGuardError('REVOCATION_STORE_UNAVAILABLE', `${REVOCATION_STORE}: could not ${what}; refusing rather than accepting unchecked.`, { cause });
-  const guarded = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await withDeadline(call, timeoutMs, REVOCATION_STORE, what);
-    } catch (cause) {
-      throw unavailableRevocation(what, cause);
-    }
-  };
+  const guarded = <T>(what: string, call: () => Promise<T>): Promise<T> => shared.revocationCall(call, timeoutMs, REVOCATION_STORE, what);
   return Object.freeze({
     async revoke(target: RevocationTarget, until: Date): Promise<void> {
-      const keys = revocationKeysOf(target);
-      const at = clock(now, REVOCATION_STORE);
-      const ttlMs = Math.ceil(expiryOf(until, REVOCATION_STORE) - at);
+      const keys = shared.revocationKeysOf(target);
+      const at = shared.clock(now, REVOCATION_STORE);
+      const ttlMs = Math.ceil(shared.expiryOf(until, REVOCATION_STORE) - at);
       if (ttlMs <= 0) return;
       await guarded('record the revocation', async () => {
         for (const k of keys) {
@@ -270,15 +245,12 @@ export function createRedisRevocationStore(options: RedisStoreOptions): Revocati
       });
     },
     async isRevoked(claims: RevocableClaims): Promise<boolean> {
-      const keys = revocationLookupKeys(claims);
+      const keys = shared.revocationLookupKeys(claims);
       const replies = await guarded('read revocations', () => Promise.all(keys.map((k) => get(keyPrefix + k))));
-      const issuedMs = claims.iat * 1000;
-      return replies.some((reply, i) => {
-        if (reply === null || reply === undefined) return false;
-        if (i === 0) return true; // a revoked jti
-        const at = Number(typeof reply === 'string' ? reply : Buffer.from(reply as Uint8Array).toString('latin1'));
-        return !Number.isFinite(at) || issuedMs <= at; // an unreadable watermark fails closed
-      });
+      const found = replies.map((reply) =>
+        reply === null || reply === undefined ? undefined : Number(typeof reply === 'string' ? reply : Buffer.from(reply as Uint8Array).toString('latin1')),
+      );
+      return shared.revokedBy(found, claims.iat);
     },
   });
 }

@@ -19,3 +19,19 @@ export function revocationKeysOf(target: { sub?: unknown; sid?: unknown; jti?: u
 export function revocationLookupKeys(claims: { sub: string; sid?: string; jti: string }): string[] {
   return [`jti:${claims.jti}`, `sub:${claims.sub}`, ...(claims.sid !== undefined ? [`sid:${claims.sid}`] : [])];
 }
+
+/**
+ * The revocation decision every store makes over what it found for {@link revocationLookupKeys}, in that
+ * order: `found[i]` is the live entry's revocation instant (epoch ms) or `undefined` when there is none.
+ * A jti entry revokes whatever its instant; a sub or sid watermark revokes tokens issued at or before it,
+ * and an unreadable watermark (NaN) fails closed.
+ */
+export function revokedBy(found: readonly (number | undefined)[], iatSeconds: number): boolean {
+  if (found[0] !== undefined) return true;
+  const issuedMs = iatSeconds * 1000;
+  for (let i = 1; i < found.length; i++) {
+    const at = found[i];
+    if (at !== undefined && (!Number.isFinite(at) || issuedMs <= at)) return true;
+  }
+  return false;
+}
