@@ -5,24 +5,8 @@
 
 import type { Attr, CharacterData, Document, Element, Node, ProcessingInstruction } from '@xmldom/xmldom';
 import { escapeText } from './escape.js';
-import {
-  type AttrLike,
-  type NsMap,
-  CDATA_SECTION_NODE,
-  COMMENT_NODE,
-  DOCUMENT_NODE,
-  ELEMENT_NODE,
-  PROCESSING_INSTRUCTION_NODE,
-  TEXT_NODE,
-  XML_NS,
-  XMLNS_NS,
-  declaredPrefix,
-  renderAttrs,
-  renderNsDecls,
-  renderPI,
-  sortAttrs,
-  unsupportedNode,
-} from './shared.js';
+import * as shared from './shared.js';
+import type { AttrLike, NsMap } from './shared.js';
 import { type SubtreeMode, type XmlInherit, XML_INHERIT_C14N11, XML_INHERIT_NONE } from './subtree.js';
 import { fixupXmlBase } from './xmlbase.js';
 
@@ -63,13 +47,13 @@ function inheritXmlAttrs(ctx: Ctx, el: Element, attrs: AttrLike[], ownXml: AttrL
   const innerToOuter: string[] = [];
   let contiguous = true;
   let outside = false;
-  for (let a = el.parentNode; a !== null && a.nodeType === ELEMENT_NODE; a = a.parentNode) {
+  for (let a = el.parentNode; a !== null && a.nodeType === shared.ELEMENT_NODE; a = a.parentNode) {
     if (a === ctx.rootParent) outside = true;
     if (contiguous && !isOmitted(ctx, a, outside)) contiguous = false;
     const list = (a as Element).attributes;
     for (let i = 0; i < list.length; i++) {
       const attr = list[i]!;
-      if (attr.namespaceURI !== XML_NS) continue;
+      if (attr.namespaceURI !== shared.XML_NS) continue;
       const local = attr.localName ?? '';
       if (xmlInherit === XML_INHERIT_C14N11) {
         if (local === 'base') {
@@ -93,7 +77,7 @@ function inheritXmlAttrs(ctx: Ctx, el: Element, attrs: AttrLike[], ownXml: AttrL
       if (at >= 0) attrs.splice(at, 1);
     }
     const value = fixupXmlBase(innerToOuter.reverse(), ownBase?.value);
-    if (value !== '') attrs.push({ name: 'xml:base', namespaceURI: XML_NS, localName: 'base', value });
+    if (value !== '') attrs.push({ name: 'xml:base', namespaceURI: shared.XML_NS, localName: 'base', value });
   }
 }
 
@@ -106,12 +90,12 @@ function processElement(ctx: Ctx, el: Element, st: NsState): void {
   const ownXml: AttrLike[] = [];
   for (let i = 0; i < list.length; i++) {
     const a = list[i]!;
-    if (a.namespaceURI === XMLNS_NS) {
+    if (a.namespaceURI === shared.XMLNS_NS) {
       if (scope === st.inScope) scope = new Map(st.inScope);
-      scope.set(declaredPrefix(a), a.value);
+      scope.set(shared.declaredPrefix(a), a.value);
       continue;
     }
-    if (a.namespaceURI === XML_NS) ownXml.push(a);
+    if (a.namespaceURI === shared.XML_NS) ownXml.push(a);
     if (ctx.isIncluded(a)) inSetAttrs.push(a);
   }
   const attrs: AttrLike[] = inSetAttrs.slice();
@@ -160,11 +144,11 @@ function processElement(ctx: Ctx, el: Element, st: NsState): void {
     inheritXmlAttrs(ctx, el, attrs, ownXml, mode.xmlInherit);
   }
 
-  sortAttrs(attrs);
+  shared.sortAttrs(attrs);
   const name = el.nodeName;
   let out = included ? '<' + name : '';
-  if (decls.length > 0) out += renderNsDecls(decls);
-  out += renderAttrs(attrs);
+  if (decls.length > 0) out += shared.renderNsDecls(decls);
+  out += shared.renderAttrs(attrs);
   ctx.out += included ? out + '>' : out;
 
   const child: NsState = {
@@ -180,27 +164,27 @@ function processElement(ctx: Ctx, el: Element, st: NsState): void {
 /** `atTop`: a child of the document, where comments and PIs get the newlines of C14N 1.0 §2.3. */
 function processNode(ctx: Ctx, node: Node, st: NsState, atTop: boolean, afterRoot = false): void {
   switch (node.nodeType) {
-    case ELEMENT_NODE:
+    case shared.ELEMENT_NODE:
       processElement(ctx, node as Element, st);
       return;
-    case TEXT_NODE:
-    case CDATA_SECTION_NODE:
+    case shared.TEXT_NODE:
+    case shared.CDATA_SECTION_NODE:
       // Text outside the document element is not part of the data model.
       if (!atTop && ctx.isIncluded(node)) ctx.out += escapeText((node as CharacterData).data);
       return;
-    case COMMENT_NODE:
+    case shared.COMMENT_NODE:
       if (ctx.mode.comments && ctx.isIncluded(node)) ctx.out += top('<!--' + (node as CharacterData).data + '-->', atTop, afterRoot);
       return;
-    case PROCESSING_INSTRUCTION_NODE: {
+    case shared.PROCESSING_INSTRUCTION_NODE: {
       const pi = node as ProcessingInstruction;
       // xmldom reports the XML declaration as a PI named "xml"; it is not a node of the data model.
       if (atTop && pi.target.toLowerCase() === 'xml') return;
-      if (ctx.isIncluded(node)) ctx.out += top(renderPI(pi.target, pi.data), atTop, afterRoot);
+      if (ctx.isIncluded(node)) ctx.out += top(shared.renderPI(pi.target, pi.data), atTop, afterRoot);
       return;
     }
     default:
       if (atTop) return; // DOCTYPE and the like
-      unsupportedNode(node);
+      shared.unsupportedNode(node);
   }
 }
 
@@ -211,12 +195,12 @@ function top(rendered: string, atTop: boolean, afterRoot: boolean): string {
 
 function ancestorScope(el: Element): NsMap {
   const inScope: NsMap = new Map();
-  for (let a = el.parentNode; a !== null && a.nodeType === ELEMENT_NODE; a = a.parentNode) {
+  for (let a = el.parentNode; a !== null && a.nodeType === shared.ELEMENT_NODE; a = a.parentNode) {
     const attrs = (a as Element).attributes;
     for (let i = 0; i < attrs.length; i++) {
       const attr = attrs[i]!;
-      if (attr.namespaceURI !== XMLNS_NS) continue;
-      const p = declaredPrefix(attr);
+      if (attr.namespaceURI !== shared.XMLNS_NS) continue;
+      const p = shared.declaredPrefix(attr);
       if (!inScope.has(p)) inScope.set(p, attr.value);
     }
   }
@@ -236,12 +220,12 @@ export function canonicalizeNodeSetWith(
     nsIncluded: nsIncluded ?? ((element) => isIncluded(element)),
     rootParent: root.parentNode,
   };
-  if (root.nodeType === DOCUMENT_NODE) {
+  if (root.nodeType === shared.DOCUMENT_NODE) {
     const st: NsState = { inScope: new Map(), outNs: null, rendered: new Map(), parentIncluded: false };
     let afterRoot = false;
     for (let c = root.firstChild; c !== null; c = c.nextSibling) {
       processNode(ctx, c, st, true, afterRoot);
-      if (c.nodeType === ELEMENT_NODE) afterRoot = true;
+      if (c.nodeType === shared.ELEMENT_NODE) afterRoot = true;
     }
   } else {
     const st: NsState = { inScope: ancestorScope(root as Element), outNs: null, rendered: new Map(), parentIncluded: false };
