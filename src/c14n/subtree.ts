@@ -47,9 +47,13 @@ export interface SubtreeMode {
 }
 
 interface State {
-  // Built with +=: V8 keeps it a rope until the caller encodes it for hashing, which measured faster
-  // than collecting parts and joining them.
+  // The output is built with += (V8 keeps it a rope of small pieces, faster than collecting parts
+  // and joining them) but only a chunk at a time: see write().
   out: string;
+  /** Finished chunks, each flattened. */
+  readonly parts: string[];
+  /** Keeps the flattening read in write() observable, so no compiler drops it. */
+  seal: number;
   readonly comments: boolean;
   readonly exclude: Node | null;
   readonly prefixList: readonly string[] | null;
@@ -103,17 +107,37 @@ function walkAncestors(apex: Element, xmlInherit: XmlInherit): ApexContext {
   return { inScope, xmlAttrs, bases: innerToOuter.reverse() };
 }
 
+const CHUNK = 16 * 1024;
+
+/**
+ * Append to the output. A rope holds a 32-byte node per piece, so 1 MiB of small pieces (attributes,
+ * end tags, character references) would keep tens of MB alive until hashing, and the garbage collector
+ * would copy it again and again as it grows: measured, that was a third of the cost of an
+ * attribute-heavy document. Reading a character of a rope flattens it in place, so each chunk is
+ * flattened once, when it is full, and the pieces die young.
+ */
+function write(st: State, piece: string): void {
+  const out = st.out + piece;
+  if (out.length < CHUNK) {
+    st.out = out;
+    return;
+  }
+  st.seal ^= out.charCodeAt(out.length >> 1);
+  st.parts.push(out);
+  st.out = '';
+}
+
 function renderLeaf(st: State, node: Node): void {
   switch (node.nodeType) {
     case TEXT_NODE:
     case CDATA_SECTION_NODE:
-      st.out += escapeText((node as CharacterData).data);
+      write(st, escapeText((node as CharacterData).data));
       return;
     case COMMENT_NODE:
-      if (st.comments) st.out += '<!--' + (node as CharacterData).data + '-->';
+      if (st.comments) write(st, '<!--' + (node as CharacterData).data + '-->');
       return;
     case PROCESSING_INSTRUCTION_NODE:
-      st.out += renderPI((node as ProcessingInstruction).target, (node as ProcessingInstruction).data);
+      write(st, renderPI((node as ProcessingInstruction).target, (node as ProcessingInstruction).data));
       return;
     default:
       unsupportedNode(node);
@@ -148,7 +172,7 @@ function openTag(st: State, name: string, decls: Parameters<typeof renderNsDecls
     sortAttrs(regular);
     out += renderAttrs(regular);
   }
-  st.out += out + '>';
+  write(st, out + '>');
 }
 
 /**
@@ -213,7 +237,7 @@ function renderExclusive(st: State, el: Element, rendered: NsMap, inScope: NsMap
     if (c.nodeType === ELEMENT_NODE) renderExclusive(st, c as Element, rendered, inScope);
     else renderLeaf(st, c);
   }
-  st.out += '</' + name + '>';
+  write(st, '</' + name + '>');
   if (emitted !== null) restoreNs(rendered, emitted.undo);
   if (scopeUndo !== null) restoreNs(inScope!, scopeUndo);
 }
@@ -281,14 +305,14 @@ function renderInclusive(st: State, el: Element, scope: NsMap, apex: ApexContext
     if (c.nodeType === ELEMENT_NODE) renderInclusive(st, c as Element, scope, null, xmlInherit);
     else renderLeaf(st, c);
   }
-  st.out += '</' + name + '>';
+  write(st, '</' + name + '>');
   if (undo !== null) restoreNs(scope, undo);
 }
 
 /** Canonical form of `apex` and its descendants, leaving out `exclude` and its subtree. */
 export function canonicalizeSubtree(apex: Element, mode: SubtreeMode, exclude: Node | null): string {
   if (apex === exclude) return '';
-  const st: State = { out: '', comments: mode.comments, exclude, prefixList: mode.prefixList };
+  const st: State = { out: '', parts: [], seal: 0, comments: mode.comments, exclude, prefixList: mode.prefixList };
   if (mode.exclusive) {
     const inScope = mode.prefixList === null ? null : walkAncestors(apex, XML_INHERIT_NONE).inScope;
     renderExclusive(st, apex, new Map(), inScope);
@@ -296,5 +320,7 @@ export function canonicalizeSubtree(apex: Element, mode: SubtreeMode, exclude: N
     const ctx = walkAncestors(apex, mode.xmlInherit);
     renderInclusive(st, apex, ctx.inScope, ctx, mode.xmlInherit);
   }
-  return st.out;
+  if (st.parts.length === 0) return st.out;
+  st.parts.push(st.out);
+  return st.parts.join('');
 }
