@@ -24,8 +24,8 @@ export class LaneCharacterData {
   parentNode: Parent | null = null;
   nextSibling: Child | null = null;
   previousSibling: Child | null = null;
-  readonly firstChild = null;
-  readonly lastChild = null;
+  declare readonly firstChild: null;
+  declare readonly lastChild: null;
   constructor(
     readonly nodeType: typeof TEXT | typeof CDATA | typeof COMMENT,
     public data: string,
@@ -51,9 +51,12 @@ export class LaneCharacterData {
   }
 }
 
+// Constant members on the prototype: a document may hold a hundred thousand of these nodes.
+Object.defineProperties(LaneCharacterData.prototype, { firstChild: { value: null }, lastChild: { value: null } });
+
 export class LaneAttr {
-  readonly nodeType = ATTRIBUTE;
-  readonly specified = true;
+  declare readonly nodeType: typeof ATTRIBUTE;
+  declare readonly specified: true;
   constructor(
     readonly name: string,
     readonly prefix: string | null,
@@ -72,6 +75,8 @@ export class LaneAttr {
     return this.value;
   }
 }
+
+Object.defineProperties(LaneAttr.prototype, { nodeType: { value: ATTRIBUTE }, specified: { value: true } });
 
 /** A list as the DOM's NamedNodeMap/NodeList reads: indexable, with `length` and `item(i)`. */
 export type LaneList<T> = T[] & { item(index: number): T | null };
@@ -140,7 +145,7 @@ abstract class LaneParent {
 }
 
 export class LaneElement extends LaneParent {
-  readonly nodeType = ELEMENT;
+  declare readonly nodeType: typeof ELEMENT;
   parentNode: Parent | null = null;
   nextSibling: Child | null = null;
   previousSibling: Child | null = null;
@@ -191,6 +196,8 @@ export class LaneElement extends LaneParent {
     return this.getAttributeNodeNS(ns, local) !== null;
   }
 }
+
+Object.defineProperty(LaneElement.prototype, 'nodeType', { value: ELEMENT });
 
 export class LaneDocument extends LaneParent {
   readonly nodeType = DOCUMENT;
@@ -244,8 +251,17 @@ const NAME_CHAR = NAME_START + '\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040';
 const NAME = new RegExp(`[${NAME_START}][${NAME_CHAR}]*`, 'uy');
 // Namespaces in XML: a QName's local part is an NCName, which starts with a NameStartChar (no digit, '-', '.').
 const NCNAME_START = new RegExp(`^[${NAME_START}]`, 'u');
-const NOT_ATTR_TEXT = /[<&\t\n]/;
 const NOT_TEXT = /[&\]]/;
+
+/** ASCII NameStartChar: letters, '_' and ':'. */
+function isAsciiNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+}
+
+/** ASCII NameChar: NameStartChar, digits, '-' and '.'. */
+function isAsciiNameChar(c: number): boolean {
+  return isAsciiNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
@@ -253,66 +269,91 @@ function isSpace(c: number): boolean {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-/** Decode one reference starting at `s[at] === '&'`; returns [text, next offset]. Validity was checked by the lexical scan. */
-function reference(s: string, at: number): [string, number] {
-  const end = s.indexOf(';', at);
-  if (end === -1) throw malformed("a '&' starts no reference", at);
-  const body = s.slice(at + 1, end);
-  if (body.charCodeAt(0) === 0x23) {
-    const cp = body.charCodeAt(1) === 0x78 ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    if (!Number.isFinite(cp)) throw malformed(`invalid character reference &${body};`, at);
-    return [String.fromCodePoint(cp), end + 1];
-  }
-  const text = ENTITIES[body];
-  if (text === undefined) throw malformed(`unknown entity &${body};`, at);
-  return [text, end + 1];
+/** The value of a hex digit's char code, NaN for anything else. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x57 : Number.NaN;
 }
+
+/**
+ * The text of the reference `s[at..semi]` (`&…;`). The lexical scan has checked each reference's form
+ * and character already; this checks again, so that nothing but a valid reference ever decodes.
+ */
+function referenceText(s: string, at: number, semi: number): string {
+  if (s.charCodeAt(at + 1) === 0x23 /* # */) {
+    const hex = s.charCodeAt(at + 2) === 0x78; /* x */
+    const first = hex ? at + 3 : at + 2;
+    let cp = first < semi ? 0 : Number.NaN;
+    for (let k = first; k < semi; k++) {
+      const c = s.charCodeAt(k);
+      cp = hex ? cp * 16 + hexDigit(c) : c >= 0x30 && c <= 0x39 ? cp * 10 + (c - 0x30) : Number.NaN;
+    }
+    if (!(cp <= 0x10ffff)) throw malformed(`invalid character reference ${s.slice(at, Math.min(semi + 1, at + 12))}`, at);
+    return String.fromCodePoint(cp);
+  }
+  const text = ENTITIES[s.slice(at + 1, semi)];
+  if (text === undefined) throw malformed(`unknown entity ${s.slice(at, Math.min(semi + 1, at + 12))}`, at);
+  return text;
+}
+
+/** The offset of the ';' closing the reference at `at`, which must lie before `end`. */
+function referenceEnd(s: string, at: number, end: number): number {
+  const semi = s.indexOf(';', at);
+  if (semi === -1 || semi >= end) throw malformed("a '&' starts no reference", at);
+  return semi;
+}
+
+// Decoded strings are joined from parts: appending piece by piece would leave a rope node per
+// reference, alive as long as the tree (a million of them in 1 MiB of references).
 
 function decodeText(s: string, start: number, end: number): string {
   const raw = s.slice(start, end);
   if (!NOT_TEXT.test(raw)) return raw;
   if (raw.includes(']]>')) throw malformed("']]>' may not appear in text", start + raw.indexOf(']]>'));
   if (!raw.includes('&')) return raw;
-  let out = '';
+  const parts: string[] = [];
   let i = start;
-  while (i < end) {
+  for (;;) {
     const amp = s.indexOf('&', i);
-    if (amp === -1 || amp >= end) {
-      out += s.slice(i, end);
-      break;
-    }
-    out += s.slice(i, amp);
-    const [text, next] = reference(s, amp);
-    out += text;
-    i = next;
+    if (amp === -1 || amp >= end) break;
+    if (amp > i) parts.push(s.slice(i, amp));
+    const semi = referenceEnd(s, amp, end);
+    parts.push(referenceText(s, amp, semi));
+    i = semi + 1;
   }
-  return out;
+  if (i < end) parts.push(s.slice(i, end));
+  return parts.join('');
 }
 
-/** XML 1.0 §3.3.3 for CDATA attributes (no DTD): each literal whitespace character becomes a space; references are not normalised. */
+/**
+ * XML 1.0 §3.3.3 for CDATA attributes (no DTD): each literal whitespace character becomes a space;
+ * references are not normalised. Only called for a value holding a reference, TAB, LF or '<'.
+ */
 function decodeAttr(s: string, start: number, end: number): string {
-  const raw = s.slice(start, end);
-  if (!NOT_ATTR_TEXT.test(raw)) return raw;
-  let out = '';
+  const parts: string[] = [];
+  let seg = start; // start of the literal run not yet copied
   for (let i = start; i < end; ) {
     const c = s.charCodeAt(i);
     if (c === 0x3c) throw malformed("'<' may not appear in an attribute value", i);
     if (c === 0x26) {
-      const [text, next] = reference(s, i);
-      out += text;
-      i = next;
-    } else {
-      out += c === 0x09 || c === 0x0a ? ' ' : s[i];
-      i++;
-    }
+      if (i > seg) parts.push(s.slice(seg, i));
+      const semi = referenceEnd(s, i, end);
+      parts.push(referenceText(s, i, semi));
+      i = seg = semi + 1;
+    } else if (c === 0x09 || c === 0x0a) {
+      if (i > seg) parts.push(s.slice(seg, i));
+      parts.push(' ');
+      i = seg = i + 1;
+    } else i++;
   }
-  return out;
+  if (end > seg) parts.push(s.slice(seg, end));
+  return parts.join('');
 }
 
-interface Pending {
-  name: string;
-  value: string;
-  offset: number;
+/** `xmlns` or `xmlns:…`: a namespace declaration rather than an attribute. */
+function isDeclaration(name: string): boolean {
+  return name.charCodeAt(0) === 0x78 && name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === 0x3a);
 }
 
 /**
@@ -328,19 +369,35 @@ export function parseLane(s: string, start: number, hooks: LaneHooks): LaneDocum
   const open: LaneElement[] = [];
   let parent: Parent = doc;
   let i = start;
+  // A start tag's attributes as read, before namespaces resolve them: reused from tag to tag.
+  const pName: string[] = [];
+  const pValue: string[] = [];
+  const pOffset: number[] = [];
+  const seen = new Set<string>(); // checkDuplicates' scratch
 
   const readName = (at: number): string => {
+    // ASCII names (all of SAML's vocabulary) are scanned by char code; anything else goes to the full
+    // XML 1.0 Name production, from the start of the name.
+    let k = at;
+    let c = s.charCodeAt(k);
+    if (isAsciiNameStart(c)) {
+      do c = s.charCodeAt(++k);
+      while (isAsciiNameChar(c));
+      if (c < 0x80 || Number.isNaN(c)) return s.slice(at, k);
+    }
     NAME.lastIndex = at;
     const m = NAME.exec(s);
     if (m === null) throw malformed('a name was expected', at);
     return m[0];
   };
-  const split = (qname: string, at: number): [string | null, string] => {
+  /** Index of a QName's colon (-1 when it has none), after checking its local part is an NCName. */
+  const colonOf = (qname: string, at: number): number => {
     const colon = qname.indexOf(':');
-    if (colon === -1) return [null, qname];
-    const local = qname.slice(colon + 1);
-    if (colon === 0 || local === '' || local.includes(':') || !NCNAME_START.test(local)) throw malformed(`${quote(qname)} is not a valid qualified name`, at);
-    return [qname.slice(0, colon), local];
+    if (colon === -1) return -1;
+    const first = qname.charCodeAt(colon + 1);
+    const ok = colon !== 0 && colon + 1 < qname.length && qname.indexOf(':', colon + 1) === -1 && (isAsciiNameStart(first) ? first !== 0x3a : first >= 0x80 && NCNAME_START.test(qname.slice(colon + 1)));
+    if (!ok) throw malformed(`${quote(qname)} is not a valid qualified name`, at);
+    return colon;
   };
 
   while (i < len) {
@@ -399,7 +456,7 @@ export function parseLane(s: string, start: number, hooks: LaneHooks): LaneDocum
     if (parent === doc && doc.documentElement !== null) throw malformed('a second root element', lt);
     const qname = readName(lt + 1);
     let k = lt + 1 + qname.length;
-    let pending: Pending[] | null = null;
+    let pn = 0; // attributes read into pName/pValue/pOffset
     let selfClosing = false;
     for (;;) {
       const before = k;
@@ -425,58 +482,69 @@ export function parseLane(s: string, start: number, hooks: LaneHooks): LaneDocum
       while (k < len && isSpace(s.charCodeAt(k))) k++;
       const q = s.charCodeAt(k);
       if (q !== 0x22 && q !== 0x27) throw malformed(`the value of attribute ${quote(aname)} is not quoted`, k);
-      const close = s.indexOf(q === 0x22 ? '"' : "'", k + 1);
-      if (close === -1) throw malformed(`the value of attribute ${quote(aname)} is not closed`, k);
-      const value = decodeAttr(s, k + 1, close);
+      // One scan finds the closing quote and whether the value needs decoding (a reference, TAB or LF).
+      let close = k + 1;
+      let plainValue = true;
+      for (let c = s.charCodeAt(close); c !== q; c = s.charCodeAt(++close)) {
+        if (close >= len) throw malformed(`the value of attribute ${quote(aname)} is not closed`, k);
+        if (c === 0x26 || c === 0x3c || c === 0x09 || c === 0x0a) plainValue = false;
+      }
+      const value = plainValue ? s.slice(k + 1, close) : decodeAttr(s, k + 1, close);
       k = close + 1;
-      if (pending === null) pending = [{ name: aname, value, offset: aAt }];
-      else pending.push({ name: aname, value, offset: aAt });
-      if (pending.length > hooks.perTag) {
-        const declarations = pending.filter((p) => p.name === 'xmlns' || p.name.startsWith('xmlns:')).length;
-        hooks.tooManyAttributes(qname, declarations, pending.length - declarations);
+      pName[pn] = aname;
+      pValue[pn] = value;
+      pOffset[pn] = aAt;
+      pn++;
+      if (pn > hooks.perTag) {
+        let declarations = 0;
+        for (let j = 0; j < pn; j++) if (isDeclaration(pName[j]!)) declarations++;
+        hooks.tooManyAttributes(qname, declarations, pn - declarations);
       }
     }
 
     // Namespace declarations first: they apply to the element's own name and attributes.
     let log: Array<string | undefined> | null = null;
     let declarations = 0;
-    if (pending !== null) {
-      for (const p of pending) {
-        let prefix: string;
-        if (p.name === 'xmlns') prefix = '';
-        else if (p.name.startsWith('xmlns:')) prefix = p.name.slice(6);
-        else continue;
-        declarations++;
-        checkDeclaration(prefix, p.value, p.offset);
-        if (log === null) log = [];
-        log.push(prefix, scope.get(prefix));
-        scope.set(prefix, p.value);
-      }
+    for (let j = 0; j < pn; j++) {
+      const name = pName[j]!;
+      if (!isDeclaration(name)) continue;
+      const prefix = name.length === 5 ? '' : name.slice(6);
+      declarations++;
+      checkDeclaration(prefix, pValue[j]!, pOffset[j]!);
+      if (log === null) log = [];
+      log.push(prefix, scope.get(prefix));
+      scope.set(prefix, pValue[j]!);
     }
-    const [prefix, local] = split(qname, lt + 1);
+    const colon = colonOf(qname, lt + 1);
+    const prefix = colon === -1 ? null : qname.slice(0, colon);
+    const local = colon === -1 ? qname : qname.slice(colon + 1);
     const ns = prefix === null ? (scope.get('') ?? '') : prefix === 'xml' ? XML_NS : scope.get(prefix);
     if (ns === undefined || (prefix !== null && ns === '')) throw malformed(`prefix ${quote(prefix ?? '')} of <${shown(qname)}> is not bound to a namespace`, lt);
     if (prefix === 'xmlns') throw malformed(`the prefix xmlns may not name an element (<${shown(qname)}>)`, lt);
     const el = new LaneElement(qname, prefix, local, ns === '' ? null : ns, doc, lt);
     let plain = 0;
-    if (pending !== null) {
+    if (pn > 0) {
       const attrs: LaneAttr[] = [];
-      for (const p of pending) {
+      for (let j = 0; j < pn; j++) {
+        const name = pName[j]!;
+        const value = pValue[j]!;
         let attr: LaneAttr;
-        if (p.name === 'xmlns') attr = new LaneAttr('xmlns', null, 'xmlns', XMLNS_NS, p.value, el);
+        if (name === 'xmlns') attr = new LaneAttr('xmlns', null, 'xmlns', XMLNS_NS, value, el);
         else {
-          const [ap, al] = split(p.name, p.offset);
-          if (ap === 'xmlns') attr = new LaneAttr(p.name, 'xmlns', al, XMLNS_NS, p.value, el);
+          const ac = colonOf(name, pOffset[j]!);
+          const ap = ac === -1 ? null : name.slice(0, ac);
+          const al = ac === -1 ? name : name.slice(ac + 1);
+          if (ap === 'xmlns') attr = new LaneAttr(name, 'xmlns', al, XMLNS_NS, value, el);
           else {
             plain++;
             const ans = ap === null ? null : ap === 'xml' ? XML_NS : scope.get(ap);
-            if (ans === undefined || ans === '') throw malformed(`prefix ${quote(ap ?? '')} of attribute ${quote(p.name)} is not bound to a namespace`, p.offset);
-            attr = new LaneAttr(p.name, ap, al, ans, p.value, el);
+            if (ans === undefined || ans === '') throw malformed(`prefix ${quote(ap ?? '')} of attribute ${quote(name)} is not bound to a namespace`, pOffset[j]!);
+            attr = new LaneAttr(name, ap, al, ans, value, el);
           }
         }
         attrs.push(attr);
       }
-      checkDuplicates(attrs, qname, lt);
+      checkDuplicates(attrs, qname, lt, seen);
       el.attributes = asList(attrs);
     }
     append(parent, el);
@@ -514,7 +582,7 @@ function checkDeclaration(prefix: string, uri: string, at: number): void {
 }
 
 /** The same attribute twice, by name or by expanded name (two prefixes bound to one URI). */
-function checkDuplicates(attrs: readonly LaneAttr[], qname: string, at: number): void {
+function checkDuplicates(attrs: readonly LaneAttr[], qname: string, at: number, seen: Set<string>): void {
   const n = attrs.length;
   if (n < 2) return;
   if (n <= 8) {
@@ -529,15 +597,17 @@ function checkDuplicates(attrs: readonly LaneAttr[], qname: string, at: number):
     }
     return;
   }
-  const names = new Set<string>();
-  const expanded = new Set<string>();
+  // Names contain no NUL (the lexical scan refuses it), so one set holds both kinds of key apart.
+  seen.clear();
   for (const x of attrs) {
-    if (names.has(x.name)) throw malformed(`<${shown(qname)}> has attribute ${quote(x.name)} twice`, at);
-    names.add(x.name);
+    if (seen.has(x.name)) throw malformed(`<${shown(qname)}> has attribute ${quote(x.name)} twice`, at);
+    seen.add(x.name);
+  }
+  for (const x of attrs) {
     if (x.namespaceURI !== null && x.namespaceURI !== XMLNS_NS) {
       const key = `${x.namespaceURI}\u0000${x.localName}`;
-      if (expanded.has(key)) throw malformed(`<${shown(qname)}> has attribute ${quote(x.name)} twice (the same namespace and local name)`, at);
-      expanded.add(key);
+      if (seen.has(key)) throw malformed(`<${shown(qname)}> has attribute ${quote(x.name)} twice (the same namespace and local name)`, at);
+      seen.add(key);
     }
   }
 }
