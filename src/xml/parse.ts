@@ -109,7 +109,11 @@ const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\u
 // literal); everything else is checked for markup declarations (DOCTYPE, ENTITY, …) and for references
 // that @xmldom/xmldom would otherwise tolerate: a bare '&', or a character reference to a forbidden
 // character such as &#0;.
-const LEXICAL = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<!|<\?|&(?:(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9._-]*);)?/g;
+//
+// A hand-written scanner rather than one regular expression: a match per reference allocated a match
+// array and a capture, which made a document of character references cost a third more to verify.
+// Each reference is read by the grammar the regular expression had:
+//   &(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9._-]*);   (anything else is a bare '&')
 const PREDEFINED_ENTITIES = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
 
 // A plain character class is much faster than the surrogate-pair lookarounds; run those only when needed.
@@ -131,43 +135,103 @@ export function lexicalScan(text: string): number {
   } else if (/^<\?xml(?:[ \t\r\n?]|$)/.test(text)) {
     throw new SamlGuardError('XML_MALFORMED', 'The XML declaration is malformed.');
   }
-  LEXICAL.lastIndex = decl ? decl[0].length : 0;
-  let m: RegExpExecArray | null;
-  while ((m = LEXICAL.exec(text)) !== null) {
-    const s = m[0];
-    if (s.charCodeAt(0) === 0x3c /* < */) {
-      if (s === '<?') {
-        const target = /^<\?([^\s?]*)/.exec(text.slice(m.index, m.index + 40))?.[1] ?? '';
-        throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Processing instruction <?${quote(target).slice(1, -1)} …?> at offset ${m.index} is refused (only the XML declaration, at the very start, is allowed).`);
-      }
-      if (s === '<!') {
-        const rest = text.slice(m.index, m.index + 10);
-        if (!/^<![A-Za-z]/.test(rest)) {
-          // What is left after the CDATA/comment alternatives matched nothing: an unterminated comment or
-          // CDATA section, or a typo such as '<!-'.
-          throw new SamlGuardError('XML_MALFORMED', `Unterminated or malformed comment/CDATA section at offset ${m.index}.`);
+  const start = decl ? decl[0].length : 0;
+  // The next '&', '<!' and '<?' at or after `i` (-1: none left); each is searched again only once passed.
+  let amp = text.indexOf('&', start);
+  let bang = text.indexOf('<!', start);
+  let pi = text.indexOf('<?', start);
+  for (;;) {
+    const at = firstOf(amp, bang, pi);
+    if (at === -1) break;
+    let next: number;
+    if (at === pi) {
+      const target = /^<\?([^\s?]*)/.exec(text.slice(at, at + 40))?.[1] ?? '';
+      throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Processing instruction <?${quote(target).slice(1, -1)} …?> at offset ${at} is refused (only the XML declaration, at the very start, is allowed).`);
+    } else if (at === bang) {
+      // CDATA sections and comments are skipped whole: their content is literal.
+      const end = text.startsWith('<![CDATA[', at) ? text.indexOf(']]>', at + 9) : text.startsWith('<!--', at) ? text.indexOf('-->', at + 4) : -1;
+      if (end === -1) {
+        if (!/^<![A-Za-z]/.test(text.slice(at, at + 10))) {
+          // An unterminated comment or CDATA section, or a typo such as '<!-'.
+          throw new SamlGuardError('XML_MALFORMED', `Unterminated or malformed comment/CDATA section at offset ${at}.`);
         }
-        throw new SamlGuardError(
-          'XML_FORBIDDEN_CONSTRUCT',
-          `Markup declaration ${quote(text.slice(m.index, m.index + 12))} at offset ${m.index}: DOCTYPE, DTDs and entity declarations are refused.`,
-        );
+        throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Markup declaration ${quote(text.slice(at, at + 12))} at offset ${at}: DOCTYPE, DTDs and entity declarations are refused.`);
       }
-      continue;
-    }
-    const ref = m[1];
-    if (ref === undefined) {
-      throw new SamlGuardError('XML_MALFORMED', `A bare '&' at offset ${m.index} is not well-formed XML (write &amp;).`);
-    }
-    if (ref.charCodeAt(0) === 0x23 /* # */) {
-      const cp = ref.charCodeAt(1) === 0x78 ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      if (!isXmlChar(cp)) {
-        throw new SamlGuardError('XML_MALFORMED', `Character reference &${ref}; at offset ${m.index} names a character XML 1.0 forbids.`);
+      next = end + 3;
+    } else {
+      const semi = referenceEnd(text, at);
+      if (semi === -1) throw new SamlGuardError('XML_MALFORMED', `A bare '&' at offset ${at} is not well-formed XML (write &amp;).`);
+      if (text.charCodeAt(at + 1) === 0x23 /* # */) {
+        const hex = text.charCodeAt(at + 2) === 0x78;
+        const cp = parseInt(text.slice(hex ? at + 3 : at + 2, semi), hex ? 16 : 10);
+        if (!isXmlChar(cp)) {
+          throw new SamlGuardError('XML_MALFORMED', `Character reference ${text.slice(at, semi + 1)} at offset ${at} names a character XML 1.0 forbids.`);
+        }
+      } else if (!PREDEFINED_ENTITIES.has(text.slice(at + 1, semi))) {
+        throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Entity reference &${quote(text.slice(at + 1, semi)).slice(1, -1)}; at offset ${at}: only the five predefined XML entities are allowed.`);
       }
-    } else if (!PREDEFINED_ENTITIES.has(ref)) {
-      throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Entity reference &${quote(ref).slice(1, -1)}; at offset ${m.index}: only the five predefined XML entities are allowed.`);
+      next = semi + 1;
     }
+    if (amp !== -1 && amp < next) amp = text.indexOf('&', next);
+    if (bang !== -1 && bang < next) bang = text.indexOf('<!', next);
+    if (pi !== -1 && pi < next) pi = text.indexOf('<?', next);
   }
   return decl ? decl[0].length : 0;
+}
+
+/** The smallest of the offsets that are not -1; -1 when all are. */
+function firstOf(a: number, b: number, c: number): number {
+  let m = a;
+  if (b !== -1 && (m === -1 || b < m)) m = b;
+  if (c !== -1 && (m === -1 || c < m)) m = c;
+  return m;
+}
+
+function isAsciiDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isAsciiHex(c: number): boolean {
+  return isAsciiDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
+
+/**
+ * The offset of the ';' ending the reference that starts with the '&' at `at`, or -1 when what follows
+ * is not `#x` and 1–6 hex digits, `#` and 1–7 decimal digits, or an ASCII name, then ';'.
+ */
+function referenceEnd(text: string, at: number): number {
+  let k = at + 1;
+  let max: number;
+  let ok: (c: number) => boolean;
+  if (text.charCodeAt(k) === 0x23 /* # */) {
+    k++;
+    if (text.charCodeAt(k) === 0x78 /* x */) {
+      k++;
+      max = 6;
+      ok = isAsciiHex;
+    } else {
+      max = 7;
+      ok = isAsciiDigit;
+    }
+  } else {
+    const c = text.charCodeAt(k);
+    if (!isAsciiLetter(c) && c !== 0x5f /* _ */) return -1;
+    k++;
+    max = Infinity;
+    ok = isRefNameChar;
+  }
+  const first = k;
+  while (k - first < max && ok(text.charCodeAt(k))) k++;
+  if (max !== Infinity && k === first) return -1;
+  return text.charCodeAt(k) === 0x3b /* ; */ ? k : -1;
+}
+
+function isRefNameChar(c: number): boolean {
+  return isAsciiLetter(c) || isAsciiDigit(c) || c === 0x2e || c === 0x5f || c === 0x2d;
 }
 
 function isXmlChar(cp: number): boolean {
