@@ -84,7 +84,7 @@ export function parseIdpMetadata(xml: string | Uint8Array, options: ParseMetadat
   let root: Element;
   try {
     // Aggregates (InCommon, eduGAIN) are large and declare many namespaces: generous limits, still bounded.
-    root = parseXml(xml, { maxBytes: 16 * 1024 * 1024, maxElements: 500_000, maxAttributes: 256, maxNamespaceDeclarations: 128, maxNamespacesInScope: 256, ...options.limits }).root;
+    root = parseXml(xml, { maxBytes: 16 * 1024 * 1024, maxElements: 500_000, maxAttributes: 256, maxNamespaceDeclarations: 128, maxNamespacesInScope: 256, maxTotalAttributes: 1_000_000, ...options.limits }).root;
   } catch (cause) {
     throw invalid(`The metadata is not acceptable XML: ${(cause as Error).message}`, undefined, cause);
   }

@@ -251,6 +251,7 @@ for (const [lane, parseXml] of [
         maxAttributes: 64,
         maxNamespaceDeclarations: 32,
         maxNamespacesInScope: 64,
+        maxTotalAttributes: 25_000,
       });
 
       const sized = (bytes: number) => `<r>${'a'.repeat(bytes - 7)}</r>`;
@@ -419,8 +420,25 @@ for (const [lane, parseXml] of [
       parseCode(`<r xmlns:a="u"><c xmlns:b="u"/></r>`, 'XML_LIMIT_EXCEEDED', { maxNamespacesInScope: 1 });
     });
 
+    it('maxTotalAttributes bounds attributes in the whole document, declarations included', () => {
+      // 25 000 exactly: 2 500 elements with ten attributes each (the root carries none).
+      const doc = (n: number, unit: string) => `<r>${unit.repeat(n)}</r>`;
+      const ten = `<c${attrs(10, (i) => `a${i}="1"`)}/>`;
+      expect(parseXml(doc(2_500, ten)).root.childNodes.length).toBe(2_500);
+      const err = parseCode(doc(2_500, ten).replace('<r>', '<r a="1">'), 'XML_LIMIT_EXCEEDED');
+      expect(err.details).toMatchObject({ limit: 'maxTotalAttributes', max: 25_000 });
+      expect(err.message).toContain('maxTotalAttributes');
+      // Declarations count too, and so does the root.
+      parseCode(`<r xmlns:p="urn:p" a="1"><c p:b="1"/></r>`, 'XML_LIMIT_EXCEEDED', { maxTotalAttributes: 2 });
+      expect(parseXml(`<r xmlns:p="urn:p" a="1"><c p:b="1"/></r>`, { maxTotalAttributes: 3 }).root.localName).toBe('r');
+      parseCode(`<r xmlns="urn:d"><c xmlns="urn:e"/></r>`, 'XML_LIMIT_EXCEEDED', { maxTotalAttributes: 1 });
+      // The count is of the whole document, not of one element or one level.
+      parseCode(doc(3, '<c a="1"/>'), 'XML_LIMIT_EXCEEDED', { maxTotalAttributes: 2 });
+      expect(parseXml(doc(2, '<c a="1"/>'), { maxTotalAttributes: 2 }).root.localName).toBe('r');
+    });
+
     it('refuses zero, negative and non-integer values for the new limits', () => {
-      for (const limit of ['maxAttributes', 'maxNamespaceDeclarations', 'maxNamespacesInScope']) {
+      for (const limit of ['maxAttributes', 'maxNamespaceDeclarations', 'maxNamespacesInScope', 'maxTotalAttributes']) {
         for (const bad of [0, -1, 1.5, Number.NaN]) parseCode('<r/>', 'CONFIG_INVALID', { [limit]: bad });
       }
     });
