@@ -267,7 +267,6 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** The value of a hex digit's char code, NaN for anything else. */
 function hexDigit(c: number): number {
@@ -277,22 +276,49 @@ function hexDigit(c: number): number {
 }
 
 /**
+ * The text of the predefined entity reference `s[at..semi]` (`&lt;`, `&gt;`, `&amp;`, `&quot;`,
+ * `&apos;`), or undefined for any other name. Compared in place: no slice per reference.
+ */
+export function predefinedEntity(s: string, at: number, semi: number): string | undefined {
+  switch (semi - at - 1) {
+    case 2:
+      if (s.charCodeAt(at + 2) !== 0x74 /* t */) return undefined;
+      return s.charCodeAt(at + 1) === 0x6c /* l */ ? '<' : s.charCodeAt(at + 1) === 0x67 /* g */ ? '>' : undefined;
+    case 3:
+      return s.startsWith('amp', at + 1) ? '&' : undefined;
+    case 4:
+      return s.startsWith('quot', at + 1) ? '"' : s.startsWith('apos', at + 1) ? "'" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The code point of the character reference `s[at..semi]` (`&#…;` or `&#x…;`); NaN when a digit is not
+ * one of its base or there is none.
+ */
+export function charReferenceValue(s: string, at: number, semi: number): number {
+  const hex = s.charCodeAt(at + 2) === 0x78; /* x */
+  const first = hex ? at + 3 : at + 2;
+  let cp = first < semi ? 0 : Number.NaN;
+  for (let k = first; k < semi; k++) {
+    const c = s.charCodeAt(k);
+    cp = hex ? cp * 16 + hexDigit(c) : c >= 0x30 && c <= 0x39 ? cp * 10 + (c - 0x30) : Number.NaN;
+  }
+  return cp;
+}
+
+/**
  * The text of the reference `s[at..semi]` (`&…;`). The lexical scan has checked each reference's form
  * and character already; this checks again, so that nothing but a valid reference ever decodes.
  */
 function referenceText(s: string, at: number, semi: number): string {
   if (s.charCodeAt(at + 1) === 0x23 /* # */) {
-    const hex = s.charCodeAt(at + 2) === 0x78; /* x */
-    const first = hex ? at + 3 : at + 2;
-    let cp = first < semi ? 0 : Number.NaN;
-    for (let k = first; k < semi; k++) {
-      const c = s.charCodeAt(k);
-      cp = hex ? cp * 16 + hexDigit(c) : c >= 0x30 && c <= 0x39 ? cp * 10 + (c - 0x30) : Number.NaN;
-    }
+    const cp = charReferenceValue(s, at, semi);
     if (!(cp <= 0x10ffff)) throw malformed(`invalid character reference ${s.slice(at, Math.min(semi + 1, at + 12))}`, at);
     return String.fromCodePoint(cp);
   }
-  const text = ENTITIES[s.slice(at + 1, semi)];
+  const text = predefinedEntity(s, at, semi);
   if (text === undefined) throw malformed(`unknown entity ${s.slice(at, Math.min(semi + 1, at + 12))}`, at);
   return text;
 }

@@ -2,7 +2,7 @@ import { utf8Length } from '../bytes/index.js';
 import type { Document, Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { XMLNS_NS } from './ns.js';
-import { parseLane } from './lane.js';
+import { charReferenceValue, parseLane, predefinedEntity } from './lane.js';
 
 /** Limits enforced before and while parsing. Every one is configurable; defaults suit SAML messages. */
 export interface ParseLimits {
@@ -122,7 +122,6 @@ const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\u
 // array and a capture, which made a document of character references cost a third more to verify.
 // Each reference is read by the grammar the regular expression had:
 //   &(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9._-]*);   (anything else is a bare '&')
-const PREDEFINED_ENTITIES = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
 
 // A plain character class is much faster than the surrogate-pair lookarounds; run those only when needed.
 const SUSPECT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
@@ -170,12 +169,11 @@ export function lexicalScan(text: string): number {
       const semi = referenceEnd(text, at);
       if (semi === -1) throw new SamlGuardError('XML_MALFORMED', `A bare '&' at offset ${at} is not well-formed XML (write &amp;).`);
       if (text.charCodeAt(at + 1) === 0x23 /* # */) {
-        const hex = text.charCodeAt(at + 2) === 0x78;
-        const cp = parseInt(text.slice(hex ? at + 3 : at + 2, semi), hex ? 16 : 10);
+        const cp = charReferenceValue(text, at, semi);
         if (!isXmlChar(cp)) {
           throw new SamlGuardError('XML_MALFORMED', `Character reference ${text.slice(at, semi + 1)} at offset ${at} names a character XML 1.0 forbids.`);
         }
-      } else if (!PREDEFINED_ENTITIES.has(text.slice(at + 1, semi))) {
+      } else if (predefinedEntity(text, at, semi) === undefined) {
         throw new SamlGuardError('XML_FORBIDDEN_CONSTRUCT', `Entity reference &${quote(text.slice(at + 1, semi)).slice(1, -1)}; at offset ${at}: only the five predefined XML entities are allowed.`);
       }
       next = semi + 1;
