@@ -201,12 +201,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 }
 
 function mapJoseError(err: unknown, joseErrors: typeof import('jose').errors): SamlGuardError {
-  const e = err as { code?: string; claim?: string; message?: string };
+  const e = err as { code?: string; claim?: string; reason?: string; message?: string };
   const message = e.message ?? String(err);
   if (err instanceof joseErrors.JWTExpired) return tokenError('EXPIRED', `The token expired (${message}).`);
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return tokenError('SIGNATURE_INVALID', 'The token signature does not verify with the key its kid names: it was altered, or signed by another key.');
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (e.claim === 'nbf' || e.claim === 'iat') return tokenError('NOT_YET_VALID', `The token is not valid yet (${e.claim}); check the clocks.`);
+    // A time claim that is not a number is a malformed token, not a clock problem.
+    if ((e.claim === 'nbf' || e.claim === 'iat') && e.reason !== 'invalid') return tokenError('NOT_YET_VALID', `The token is not valid yet (${e.claim}); check the clocks.`);
     if (e.claim === 'aud') return tokenError('AUDIENCE_MISMATCH', 'The token was issued for another audience.');
     if (e.claim === 'iss') return tokenError('ISSUER_MISMATCH', 'The token was issued by another issuer.');
     return tokenError('TOKEN_MALFORMED', `The token claim ${quote(e.claim ?? '?')} is invalid: ${message}`);
