@@ -27,3 +27,38 @@ describe('c14n escaping', () => {
     );
   });
 });
+
+describe('canonical output larger than one chunk', () => {
+  it('is the whole output, in order, whatever its size', async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
+    // Already canonical: exclusive c14n must give back exactly the input, across many 16 KB chunks.
+    for (const n of [1, 500, 5_000]) {
+      const xml = `<r>${Array.from({ length: n }, (_, i) => `<e a="${i}">t&amp;${i}</e>`).join('')}</r>`;
+      expect(canonicalize(parseXml(xml).root, C14N.EXC)).toBe(xml);
+      expect(canonicalize(parseXml(xml).root, C14N.C14N10)).toBe(xml);
+    }
+  });
+});
+
+describe('inclusive c14n below the apex (checked against xmllint --c14n)', () => {
+  it('renders xmlns="" where the parent had a default namespace, and never xmlns:xml', async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
+    const xml = '<r xmlns="urn:x"><c xmlns=""/><d xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en"/></r>';
+    const expected = '<r xmlns="urn:x"><c xmlns=""></c><d xml:lang="en"></d></r>';
+    expect(canonicalize(parseXml(xml).root, C14N.C14N10)).toBe(expected);
+    expect(canonicalize(parseXml(xml).root, C14N.C14N11)).toBe(expected);
+  });
+});
+
+describe('exclusive c14n with #default in the PrefixList', () => {
+  it('renders xmlns="" on a prefixed element whose default namespace was undeclared (Canonical XML rule)', async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
+    const root = parseXml('<r xmlns="urn:x"><p:c xmlns:p="urn:p" xmlns=""/></r>').root;
+    expect(canonicalize(root, C14N.EXC, { inclusivePrefixes: ['#default'] })).toBe('<r xmlns="urn:x"><p:c xmlns="" xmlns:p="urn:p"></p:c></r>');
+    // Without it the default namespace is not visibly used by p:c, and nothing is rendered for it.
+    expect(canonicalize(root, C14N.EXC)).toBe('<r xmlns="urn:x"><p:c xmlns:p="urn:p"></p:c></r>');
+  });
+});

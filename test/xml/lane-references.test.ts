@@ -77,3 +77,22 @@ describe('the lane refuses a bad reference even without the lexical scan', () =>
     expect(doc.documentElement!.textContent).toBe('>&"\'\u{1F600}x');
   });
 });
+
+describe('the lane refuses markup the lexical scan refuses first, on its own too', () => {
+  it.each([
+    ['<r><!-- x</r>', 'XML_MALFORMED'],
+    ['<r><![CDATA[ x</r>', 'XML_MALFORMED'],
+    ['<r><!DOCTYPE x></r>', 'XML_FORBIDDEN_CONSTRUCT'],
+    ['<r><!ENTITY x "y"></r>', 'XML_FORBIDDEN_CONSTRUCT'],
+    ['<r><?pi x?></r>', 'XML_FORBIDDEN_CONSTRUCT'],
+  ])('%s → %s', (xml, code) => {
+    let err: unknown;
+    try {
+      parseLane(xml, 0, hooks);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SamlGuardError);
+    expect((err as SamlGuardError).code).toBe(code);
+  });
+});
