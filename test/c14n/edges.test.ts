@@ -1,4 +1,6 @@
-// The escaping of Canonical XML 1.0 §2.3, checked character by character against the rule as written.
+// Canonicalization edges, each pinned so that weakening the rule fails a test: the escaping of Canonical
+// XML 1.0 §2.3 (checked character by character against the rule as written), output larger than a chunk,
+// namespace rendering below the apex, the PrefixList, and top-level nodes of a document.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeAttr, escapeText } from '../../src/c14n/escape.js';
@@ -60,5 +62,48 @@ describe('exclusive c14n with #default in the PrefixList', () => {
     expect(canonicalize(root, C14N.EXC, { inclusivePrefixes: ['#default'] })).toBe('<r xmlns="urn:x"><p:c xmlns="" xmlns:p="urn:p"></p:c></r>');
     // Without it the default namespace is not visibly used by p:c, and nothing is rendered for it.
     expect(canonicalize(root, C14N.EXC)).toBe('<r xmlns="urn:x"><p:c xmlns:p="urn:p"></p:c></r>');
+  });
+});
+
+describe('the c14n entry points', () => {
+  it("a PrefixList entry '' is no prefix, unlike #default", async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
+    const c = parseXml('<r xmlns="urn:d"><p:c xmlns:p="urn:p"/></r>').root.firstChild as never;
+    expect(canonicalize(c, C14N.EXC, { inclusivePrefixes: [''] })).toBe('<p:c xmlns:p="urn:p"></p:c>');
+    expect(canonicalize(c, C14N.EXC, { inclusivePrefixes: ['', 'xml', 'xmlns'] })).toBe('<p:c xmlns:p="urn:p"></p:c>');
+    expect(canonicalize(c, C14N.EXC, { inclusivePrefixes: ['#default'] })).toBe('<p:c xmlns="urn:d" xmlns:p="urn:p"></p:c>');
+  });
+
+  it('a document with the root excluded keeps the line feeds of the top-level nodes after it (C14N 1.0 §2.3)', async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalizeDocument, C14N } = await import('../../src/c14n/index.js');
+    const { document, root } = parseXml('<!--a--><r/><!--b-->');
+    expect(canonicalizeDocument(document as never, C14N.C14N10_WITH_COMMENTS)).toBe('<!--a-->\n<r></r>\n<!--b-->');
+    expect(canonicalizeDocument(document as never, C14N.C14N10_WITH_COMMENTS, { exclude: root as never })).toBe('<!--a-->\n\n<!--b-->');
+    expect(canonicalizeDocument(document as never, C14N.C14N10)).toBe('<r></r>');
+  });
+
+  it('withoutComments maps each #WithComments algorithm to its plain form', async () => {
+    const { withoutComments, C14N } = await import('../../src/c14n/index.js');
+    expect(withoutComments(C14N.EXC_WITH_COMMENTS)).toBe(C14N.EXC);
+    expect(withoutComments(C14N.C14N10_WITH_COMMENTS)).toBe(C14N.C14N10);
+    expect(withoutComments(C14N.C14N11_WITH_COMMENTS)).toBe(C14N.C14N11);
+    expect(withoutComments(C14N.EXC)).toBe(C14N.EXC);
+  });
+});
+
+describe('the c14n entry points, continued', () => {
+  it('a top-level comment left out before the root does not move the line feeds of the others', async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalizeDocument, C14N } = await import('../../src/c14n/index.js');
+    const { document } = parseXml('<!--a--><!--b--><r/>');
+    expect(canonicalizeDocument(document as never, C14N.C14N10_WITH_COMMENTS, { exclude: document.firstChild as never })).toBe('<!--b-->\n<r></r>');
+  });
+  it('xml in a PrefixList renders nothing, even where xmlns:xml was written out', async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
+    const c = parseXml('<r xmlns:xml="http://www.w3.org/XML/1998/namespace"><c/></r>').root.firstChild as never;
+    expect(canonicalize(c, C14N.EXC, { inclusivePrefixes: ['xml'] })).toBe('<c></c>');
   });
 });
