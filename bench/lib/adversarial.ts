@@ -83,6 +83,15 @@ export function measureShapes(runs: number): Array<{ key: string; label: string;
     const bytes = Buffer.byteLength(s.xml);
     const times: number[] = [];
     let outcome = 'accepted';
+    // Two untimed calls first: the ordinary response is measured first, and a cold start would inflate
+    // the per-byte baseline every shape is compared with.
+    for (let r = 0; r < 2; r++) {
+      try {
+        exc.verifySync(s.xml);
+      } catch {
+        // the outcome is recorded below
+      }
+    }
     for (let r = 0; r < runs; r++) {
       const t = performance.now();
       try {
