@@ -97,6 +97,13 @@ describe('verifySync: the same acceptance rules as verify', () => {
     expect(code(() => createVerifier(opts({ requestIds: asyncOnly })).verifySync(xml))).toBe('CONFIG_INVALID');
   });
 
+  it('replay (the default API mode): the same assertion is accepted on every call', () => {
+    const v = createVerifier(opts());
+    const xml = response();
+    expect(code(() => v.verifySync(xml))).toBe('accepted');
+    expect(code(() => v.verifySync(xml))).toBe('accepted');
+  });
+
   it('replay (every assertion): accepted once, then REPLAYED; a store that throws is REPLAY_STORE_UNAVAILABLE', async () => {
     const v = createVerifier(opts({ replay: { mode: 'every-assertion' } }));
     const xml = response({ assertionId: '_sync-replay' });
