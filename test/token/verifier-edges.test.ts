@@ -1,6 +1,6 @@
 // The Bearer verifier's configuration checks, header rules and result mapping, each pinned so that
 // weakening it fails a test (found by mutation testing of src/token/verifier.ts).
-import { SignJWT } from 'jose';
+import { CompactSign, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loadKeyPair } from '../../fixtures/index.js';
 import { VALID_NOW } from '../../fixtures/saml.js';
@@ -65,6 +65,8 @@ describe('createTokenVerifier: configuration', () => {
       expect(configCode(() => verifier({ jwks })), JSON.stringify(jwks)).toBe('CONFIG_INVALID');
     }
     expect(configCode(() => verifier({ jwks: { keys: [{ ...EC_JWK, use: 'sig' }] } }))).toBe('accepted');
+    // A key naming an algorithm samlguard never accepts is refused, not skipped, even beside a good one.
+    expect(configCode(() => verifier({ jwks: { keys: [EC_JWK, { ...EC_JWK, kid: 'h', alg: 'HS256' }] } }))).toBe('CONFIG_INVALID');
   });
 
   it('algorithms: only token algorithms, and at least one key must use one of them', async () => {
@@ -102,6 +104,22 @@ describe('createTokenVerifier: the token', () => {
     expect(await code(verifier().verify(await sign(claims(), { kid: undefined })))).toBe('TOKEN_MALFORMED');
   });
 
+  it('exp is required; an iat in the future is not valid yet', async () => {
+    const { exp: _exp, ...noExp } = claims();
+    expect(await code(verifier().verify(await sign(noExp)))).toBe('TOKEN_MALFORMED');
+    const { nbf: _nbf, ...noNbf } = claims({ iat: S + 600 });
+    expect(await code(verifier().verify(await sign(noNbf)))).toBe('NOT_YET_VALID');
+    // Within the skew (60 s by default) it is accepted, to the second.
+    expect(await code(verifier().verify(await sign(claims({ iat: S + 60, nbf: S }))))).toBe('accepted');
+    expect(await code(verifier().verify(await sign(claims({ iat: S + 61, nbf: S }))))).toBe('NOT_YET_VALID');
+  });
+
+  it('a header or payload that is not JSON → TOKEN_MALFORMED', async () => {
+    expect(await code(verifier().verify('YQ.YQ.YQ'))).toBe('TOKEN_MALFORMED');
+    const notJson = await new CompactSign(new TextEncoder().encode('not json')).setProtectedHeader({ alg: 'ES256', kid: 'ec-1', typ: 'at+jwt' }).sign(EC.privateKey as never);
+    expect(await code(verifier().verify(notJson))).toBe('TOKEN_MALFORMED');
+  });
+
   it('each of jti, sub, idp must be a string and iat a number', async () => {
     for (const bad of [{ jti: 7 }, { sub: 7 }, { idp: 7 }, { iat: 'x' }, { nbf: 'x' }, { exp: 'x' }]) expect(await code(verifier().verify(await sign(claims(bad)))), JSON.stringify(bad)).toBe('TOKEN_MALFORMED');
   });
@@ -124,6 +142,7 @@ describe('createTokenVerifier: the result', () => {
     const t = await verifier().verify(await sign(claims({ groups: 'eng', sid: 7, auth_time: 'x' })));
     expect(t.groups).toEqual([]);
     expect(t.subject).toEqual({ nameId: 'alice' });
+    expect('format' in t.subject).toBe(false);
     expect('sessionIndex' in t).toBe(false);
     expect('authnInstant' in t).toBe(false);
   });
