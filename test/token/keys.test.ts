@@ -2,7 +2,7 @@
 // on WebCrypto runtimes (where the key cannot be imported synchronously, so its members are checked).
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { SamlGuardError } from '../../src/errors.js';
+import { codeOf as code } from '../helpers/outcome.js';
 
 vi.mock('../../src/crypto/index.js', async (original) => ({ ...(await original<typeof import('../../src/crypto/index.js')>()), BACKEND: 'web' }));
 
@@ -13,16 +13,6 @@ const ED = generateKeyPairSync('ed25519');
 const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const RSA1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const pub = (k: { publicKey: { export(o: { format: 'jwk' }): object } }) => k.publicKey.export({ format: 'jwk' }) as Record<string, string>;
-
-function code(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof SamlGuardError) return err.code;
-    throw err;
-  }
-  return 'accepted';
-}
 
 describe('checkPublicJwk on WebCrypto runtimes (checked by shape)', () => {
   it('accepts each algorithm with its own key', () => {

@@ -4,7 +4,8 @@ import { CompactSign, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loadKeyPair } from '../../fixtures/index.js';
 import { VALID_NOW } from '../../fixtures/saml.js';
-import { createTokenIssuer, createTokenVerifier, SamlGuardError } from '../../src/index.js';
+import { createTokenIssuer, createTokenVerifier, type SamlGuardError } from '../../src/index.js';
+import { codeOfAsync as code, codeOf as configCode } from '../helpers/outcome.js';
 
 const ISS = 'https://api.samlguard.test';
 const AUD = 'https://api.samlguard.test/api';
@@ -20,25 +21,6 @@ const verifier = (extra: Record<string, unknown> = {}) => createTokenVerifier({ 
 const claims = (extra: Record<string, unknown> = {}) => ({ iss: ISS, aud: AUD, sub: 'alice', iat: S, nbf: S, exp: S + 300, jti: 'j1', idp: 'https://idp', roles: ['developer'], ...extra });
 const sign = (payload: Record<string, unknown>, header: Record<string, unknown> = {}, key = EC.privateKey, alg = 'ES256') =>
   new SignJWT(payload).setProtectedHeader({ alg, kid: 'ec-1', typ: 'at+jwt', ...header } as never).sign(key as never);
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SamlGuardError) return err.code;
-    throw err;
-  }
-  return 'accepted';
-}
-function configCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof SamlGuardError) return err.code;
-    throw err;
-  }
-  return 'accepted';
-}
 
 describe('createTokenVerifier: configuration', () => {
   it('refuses missing options, and audiences that are empty or not strings', () => {

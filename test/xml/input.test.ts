@@ -3,21 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { SamlGuardError } from '../../src/errors.js';
 import { decodeSamlInput, parseSamlPostBody } from '../../src/xml/input.js';
+import { codeOf as code } from '../helpers/outcome.js';
 
 const XML = '<r>x</r>';
 const b64 = (s: string | Uint8Array) => Buffer.from(s).toString('base64');
 const bytes = (...parts: Array<string | number[]>) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p)] : p)));
 const text = (out: string | Uint8Array) => (typeof out === 'string' ? out : Buffer.from(out).toString('utf8'));
-
-function code(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof SamlGuardError) return err.code;
-    throw err;
-  }
-  return 'accepted';
-}
 
 describe('decodeSamlInput: strings', () => {
   it('XML text passes through, also after leading whitespace or a BOM', () => {
