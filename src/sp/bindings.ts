@@ -65,11 +65,15 @@ export const POST_FORM_CSP = "default-src 'none'; script-src 'sha256-8lDeP0UDwCO
 /** Inflate an HTTP-Redirect message (bounded: a deflate bomb is refused). */
 export function inflateRedirect(encoded: string, maxBytes: number): string {
   const raw = decodeStrictBase64(encoded);
+  if (raw === undefined) throw notRedirectMessage();
   try {
-    if (raw === undefined) throw new Error('not base64');
     return inflateRawSync(raw, { maxOutputLength: maxBytes }).toString('utf8');
   } catch (cause) {
     if (cause instanceof SamlGuardError) throw cause; // RUNTIME_UNSUPPORTED on an edge runtime
-    throw new SamlGuardError('INPUT_MALFORMED', 'The HTTP-Redirect message is not base64 of raw DEFLATE data (or inflates past the size limit).', { cause });
+    throw notRedirectMessage(cause);
   }
+}
+
+function notRedirectMessage(cause?: unknown): SamlGuardError {
+  return new SamlGuardError('INPUT_MALFORMED', 'The HTTP-Redirect message is not base64 of raw DEFLATE data (or inflates past the size limit).', { cause });
 }
