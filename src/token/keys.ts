@@ -1,7 +1,7 @@
 // Token keys: the three JWS algorithms samlguard issues and accepts, and their import (once, at creation).
 // HMAC is never an option: a verifier holding only public keys must never be tricked into using one as a
 // shared secret (the `alg` confusion).
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, type JsonWebKey } from 'node:crypto';
 import { SamlGuardError } from '../errors.js';
 import { BACKEND } from '../crypto/index.js';
 import { base64Decode } from '../bytes/index.js';
@@ -29,7 +29,8 @@ export function checkKeyForAlgorithm(key: KeyObject, alg: TokenAlgorithm, where:
 export function importPrivate(input: unknown, where: string): KeyObject {
   try {
     if (typeof input === 'string') return createPrivateKey(input);
-    if (input !== null && typeof input === 'object' && 'asymmetricKeyType' in input && (input as KeyObject).type === 'private') return input as KeyObject;
+    // A real KeyObject, not any object shaped like one (a look-alike would only fail later, when signing).
+    if (input instanceof KeyObject && input.type === 'private') return input;
     if (input !== null && typeof input === 'object' && typeof (input as JsonWebKey).kty === 'string') return createPrivateKey({ key: input as JsonWebKey, format: 'jwk' });
   } catch (cause) {
     throw new SamlGuardError('CONFIG_INVALID', `${where}: not a readable private key (PEM or private JWK).`, { cause });
