@@ -42,6 +42,7 @@ describe('HTTP-POST', () => {
     expect(html).toContain('action="https://sp.example/acs?a=1&amp;b=&quot;2&quot;"');
     expect(html).toContain('<input type="hidden" name="SAMLResponse" value="PHI+"/>');
     expect(html).toContain('<input type="hidden" name="RelayState" value="&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"/>');
+    expect(html).toContain('value="PHI+"/><input type="hidden" name="RelayState"');
     expect(html.match(/<script>/g)).toHaveLength(1);
     expect(html).toContain('<script>document.forms[0].submit();</script>');
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
