@@ -25,6 +25,9 @@ describe('checkKeyForAlgorithm (node:crypto)', () => {
     expect(codeOf(() => checkPublicJwk(RSA1024.publicKey.export({ format: 'jwk' }), 'RS256', 'k'))).toBe('CONFIG_INVALID');
     expect(codeOf(() => checkPublicJwk(EC.publicKey.export({ format: 'jwk' }), 'ES256', 'k'))).toBe('accepted');
     expect(codeOf(() => checkPublicJwk({ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }, 'ES256', 'k'))).toBe('CONFIG_INVALID');
+    // A private JWK in a JWK Set is refused, even though node:crypto would derive its public key.
+    expect(codeOf(() => checkPublicJwk(EC.privateKey.export({ format: 'jwk' }), 'ES256', 'k'))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => checkPublicJwk(ED.privateKey.export({ format: 'jwk' }), 'EdDSA', 'k'))).toBe('CONFIG_INVALID');
   });
   it('isTokenAlgorithm names exactly ES256, EdDSA and RS256', () => {
     expect(['ES256', 'EdDSA', 'RS256'].every(isTokenAlgorithm)).toBe(true);
