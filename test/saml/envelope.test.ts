@@ -127,7 +127,10 @@ describe('Destination', () => {
 describe('InResponseTo', () => {
   it('configured inResponseTo ≠ the Response InResponseTo → IN_RESPONSE_TO_MISMATCH', async () => {
     const xml = response({ inResponseTo: '_other' }, { sign: 'both' });
-    await rejectsWith(verifyAssertion(xml, opts({ inResponseTo: '_req-1' })), 'IN_RESPONSE_TO_MISMATCH');
+    const err = await rejectsWith(verifyAssertion(xml, opts({ inResponseTo: '_req-1' })), 'IN_RESPONSE_TO_MISMATCH');
+    // Refused by the Response's own check, before the SubjectConfirmationData one is reached.
+    expect(err.path).toBe('Response');
+    expect(err.details).toMatchObject({ inResponseTo: '_other', expected: '_req-1' });
   });
 
   it('per-call inResponseTo ≠ the Response InResponseTo → IN_RESPONSE_TO_MISMATCH; the matching one is accepted', async () => {
