@@ -117,3 +117,64 @@ describe('verifySync: the same acceptance rules as verify', () => {
     expect(code(() => createVerifier(opts({ replay: { mode: 'every-assertion', store } })).verifySync(response()))).toBe('REPLAY_STORE_UNAVAILABLE');
   });
 });
+
+describe('acceptance rules that a permissive store or an early clock must not bypass', () => {
+  const code = async (p: Promise<unknown>): Promise<string> => {
+    try {
+      await p;
+      return 'accepted';
+    } catch (err) {
+      if (err instanceof SamlGuardError) return err.code;
+      throw err;
+    }
+  };
+  const syncCode = (run: () => unknown): Promise<string> => code(Promise.resolve().then(run));
+
+  it('with requestIds, a response that answers no request is refused even by a store that says yes to everything', async () => {
+    const yes = { issue: () => Promise.resolve(), consume: () => Promise.resolve(true), consumeSync: () => true };
+    const v = createVerifier(opts({ requestIds: yes }));
+    expect(await code(v.verify(response()))).toBe('IN_RESPONSE_TO_MISMATCH');
+    expect(await syncCode(() => v.verifySync(response()))).toBe('IN_RESPONSE_TO_MISMATCH');
+    expect(await code(v.verify(response({ inResponseTo: '_req1' })))).toBe('accepted');
+  });
+
+  it("a store's own SamlGuardError keeps its code; any other failure is REPLAY_STORE_UNAVAILABLE", async () => {
+    const own = new SamlGuardError('REVOCATION_STORE_UNAVAILABLE', 'the store says so');
+    const throwing = { issue: () => Promise.resolve(), consume: () => Promise.reject(own), consumeSync: () => { throw own; } };
+    const v = createVerifier(opts({ requestIds: throwing }));
+    const xml = response({ inResponseTo: '_req1' });
+    expect(await code(v.verify(xml))).toBe('REVOCATION_STORE_UNAVAILABLE');
+    expect(await syncCode(() => v.verifySync(xml))).toBe('REVOCATION_STORE_UNAVAILABLE');
+  });
+
+  it('a cached result is not served before NotBefore (later than IssueInstant) minus the skew', async () => {
+    const xml = response({}, { edit: (doc) => {
+      const c = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'Conditions')[0]!;
+      c.setAttribute('NotBefore', new Date(Date.parse(c.getAttribute('NotBefore')!) + 40_000).toISOString());
+    } });
+    const v = createVerifier(opts({ cache: {}, clockSkewSeconds: SKEW_MS / 1000 }));
+    const r = await v.verify(xml);
+    const earliest = r.notBefore!.getTime() - SKEW_MS;
+    expect(earliest).toBeGreaterThan(r.issueInstant.getTime() - SKEW_MS);
+    expect(await outcome(v.verify(xml, { now: new Date(earliest) }))).toBe('cache');
+    expect(await outcome(v.verify(xml, { now: new Date(earliest - 1) }))).toBe('NOT_YET_VALID');
+  });
+
+  it('an assertion without NotBefore is cached and served like any other', async () => {
+    const xml = response({}, { edit: (doc) => doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'Conditions')[0]!.removeAttribute('NotBefore') });
+    const v = createVerifier(opts({ cache: {} }));
+    expect(await outcome(v.verify(xml))).toBe('fresh');
+    expect(await outcome(v.verify(xml))).toBe('cache');
+  });
+
+  it('the replay store is asked to remember an assertion for its remaining lifetime plus the skew', async () => {
+    const calls: Array<{ key: string; until: Date; at: number }> = [];
+    const store = { consume: (key: string, until: Date) => { calls.push({ key, until, at: Date.now() }); return Promise.resolve(true); } };
+    const v = createVerifier(opts({ replay: { mode: 'every-assertion', store }, clockSkewSeconds: SKEW_MS / 1000 }));
+    const r = await v.verify(response());
+    const now = opts().now as Date;
+    expect(calls).toHaveLength(1);
+    const expected = calls[0]!.at + (r.expiresAt.getTime() - now.getTime()) + SKEW_MS;
+    expect(Math.abs(calls[0]!.until.getTime() - expected)).toBeLessThan(1000);
+  });
+});

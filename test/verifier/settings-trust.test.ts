@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadKeyPair } from '../../fixtures/index.js';
 import { idpMetadata } from '../../fixtures/metadata.js';
+import { signXml } from '../../fixtures/signer.js';
 import { TEST_IDP, VALID_NOW } from '../../fixtures/saml.js';
 import { createVerifier, importTrustedKeys, parseIdpMetadata, SamlGuardError, type VerifyOptions } from '../../src/index.js';
 import type { LoadedMetadata, MetadataProvider } from '../../src/metadata/provider.js';
@@ -39,8 +40,14 @@ describe('options: null is "not given"; a wrong shape is CONFIG_INVALID', () => 
     ['replay', { store: {} }],
     ['requestIds', {}],
     ['requestIds', { consume: 'yes' }],
+    ['idp', null],
+    ['clockSkewSeconds', 3601],
   ])('%s: %j → CONFIG_INVALID', (name, value) => {
     expect(codeOf(build({ [name]: value }))).toBe('CONFIG_INVALID');
+  });
+
+  it('clockSkewSeconds may be as much as an hour', () => {
+    expect(codeOf(build({ clockSkewSeconds: 3600 }))).toBe('accepted');
   });
 
   it('replay.mode every-assertion refuses a second use of any assertion; one-time-use only of OneTimeUse ones', async () => {
@@ -124,6 +131,14 @@ describe('static trust', () => {
       expect(err!.code).toBe('CONFIG_INVALID');
       expect(err!.message).toContain('string or bytes');
     }
+  });
+
+  it('allowSha1 reaches the metadata signature check: SHA-1-signed pinned metadata needs it', () => {
+    const next = loadKeyPair('rsa2048-next');
+    const metadata = signXml(idpMetadata({ id: '_md1' }), { id: '_md1', key: next.privateKey, certificate: next.certificatePem, placement: 'first-child', signatureAlgorithm: 'rsa-sha1', digestAlgorithm: 'sha1' });
+    const idp = { metadata, metadataSigningCertificates: [next.certificatePem] };
+    expect(codeOf(build({ idp }))).toBe('CONFIG_INVALID');
+    expect(codeOf(build({ idp, allowSha1: true }))).toBe('accepted');
   });
 
   it('metadata signing pins without metadata → CONFIG_INVALID (pins that pin nothing are a mistake)', () => {

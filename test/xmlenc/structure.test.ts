@@ -83,6 +83,8 @@ describe('the well-formed case', () => {
     accepted({ inner: enc().replace('<xenc:CipherData>', `${foreign('EncryptionMethod')}${foreign('CipherData')}<xenc:CipherData>`) });
     accepted({ inner: enc().replace('<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">', `$&${foreign('EncryptedKey')}${foreign('RetrievalMethod')}`) });
     accepted({ inner: enc(ASSERTION, { keyPlacement: 'sibling' }) + foreign('EncryptedKey') });
+    // Other XML Encryption elements in KeyInfo (an AgreementMethod, say) are not EncryptedKeys either.
+    accepted({ inner: enc().replace('<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">', `$&<xenc:AgreementMethod xmlns:xenc="${XENC}"/>`) });
   });
 
   it('a KeyInfo without an EncryptedKey falls back to the EncryptedKeys beside the EncryptedData', () => {
@@ -146,11 +148,15 @@ describe('structure: each rule with its message and the element at fault', () =>
     refused({ inner: oaep(`<ds:DigestMethod xmlns:ds="${DS}"/>`) }, 'ALGORITHM_NOT_ALLOWED', 'DigestMethod ""', 'DigestMethod');
     refused({ inner: oaep(`<xenc:DigestMethod Algorithm="${DS}sha1"/>`) }, 'DECRYPTION_FAILED', 'Unexpected <DigestMethod>', 'DigestMethod');
     refused({ inner: oaep(`<x:Other xmlns:x="urn:x"/>`) }, 'DECRYPTION_FAILED', 'Unexpected <Other>', 'Other');
+    // Only ds:DigestMethod, xenc11:MGF and xenc:OAEPparams by both name and namespace.
+    refused({ inner: oaep(`<ds:Other xmlns:ds="${DS}" Algorithm="${DS}sha1"/>`) }, 'DECRYPTION_FAILED', 'Unexpected <Other>', 'Other');
+    refused({ inner: oaep(`<x:OAEPparams xmlns:x="urn:x">AAAA</x:OAEPparams>`) }, 'DECRYPTION_FAILED', 'Unexpected <OAEPparams>', 'OAEPparams');
     // MGF belongs to xmlenc11 rsa-oaep only, in the xmlenc11 namespace.
     refused({ inner: oaep(`<xenc11:MGF xmlns:xenc11="http://www.w3.org/2009/xmlenc11#" Algorithm="http://www.w3.org/2009/xmlenc11#mgf1sha1"/>`) }, 'DECRYPTION_FAILED', 'Unexpected <MGF>', 'MGF');
     const rsaOaep = enc(ASSERTION, { transport: 'rsa-oaep', digest: 'sha256', mgf: 'sha256' });
     accepted({ inner: rsaOaep });
     refused({ inner: rsaOaep.replace('xmlenc11#mgf1sha256', 'xmlenc11#mgf1md5') }, 'ALGORITHM_NOT_ALLOWED', 'MGF', 'MGF');
+    refused({ inner: rsaOaep.replace('<xenc11:MGF ', '<xenc11:Other ') }, 'DECRYPTION_FAILED', 'Unexpected <Other>', 'Other');
     refused({ inner: rsaOaep.replace('<xenc11:MGF xmlns:xenc11="http://www.w3.org/2009/xmlenc11#"', '<xenc11:MGF xmlns:xenc11="urn:evil"') }, 'DECRYPTION_FAILED', 'Unexpected <MGF>', 'MGF');
   });
 
@@ -183,6 +189,17 @@ describe('structure: each rule with its message and the element at fault', () =>
 });
 
 describe('keys and transports', () => {
+  it('decryption keys must be RSA', () => {
+    const ec = loadKeyPair('ec-p256').privateKeyPem;
+    let message = '';
+    try {
+      importDecryptionKeys([ec], 1024);
+    } catch (err) {
+      message = (err as SamlGuardError).message;
+    }
+    expect(message).toContain('sp.decryptionKeys[0] must be an RSA private key');
+  });
+
   it('a content key of the wrong length for the algorithm is not used (no silent switch to AES-128)', () => {
     failedGeneric({ inner: enc(ASSERTION, { content: 'aes128-gcm' }).replace('xmlenc11#aes128-gcm', 'xmlenc11#aes256-gcm') });
   });
@@ -206,7 +223,7 @@ describe('the plaintext', () => {
   it('whitespace around the one element is fine; anything else beside it is refused', () => {
     accepted({ inner: enc(`\n  ${ASSERTION}\r\n\t `) });
     accepted({ inner: enc(`  ${ASSERTION}`) });
-    for (const plaintext of [`x ${ASSERTION}`, `${ASSERTION} x`, `${ASSERTION}<!--c-->`, `<?pi x?>${ASSERTION}`, `${ASSERTION}${ASSERTION}`, `<saml:NameID xmlns:saml="${SAML}">n</saml:NameID>${ASSERTION}`, ' \n', '']) {
+    for (const plaintext of [`${ASSERTION}<!-- -->`, `${ASSERTION}<![CDATA[ ]]>`, `x ${ASSERTION}`, `${ASSERTION} x`, `${ASSERTION}<!--c-->`, `<?pi x?>${ASSERTION}`, `${ASSERTION}${ASSERTION}`, `<saml:NameID xmlns:saml="${SAML}">n</saml:NameID>${ASSERTION}`, ' \n', '']) {
       failedGeneric({ inner: enc(plaintext) });
     }
   });
