@@ -107,3 +107,39 @@ describe('the c14n entry points, continued', () => {
     expect(canonicalize(c, C14N.EXC, { inclusivePrefixes: ['xml'] })).toBe('<c></c>');
   });
 });
+
+describe('code-point order (compareCodePoints)', () => {
+  it('orders by code point, not by UTF-16 unit, at every boundary of the surrogate remapping', async () => {
+    const { compareCodePoints } = await import('../../src/c14n/shared.js');
+    // Ascending code points: BMP below the surrogates, the top of the BMP, then astral characters.
+    const ascending = ['\u0041', '\uC000', '\uD7FF', '\uE000', '\uFFFD', '\u{10000}', '\u{1F600}'];
+    for (let i = 0; i < ascending.length; i++) {
+      for (let j = 0; j < ascending.length; j++) {
+        const got = Math.sign(compareCodePoints(`urn:${ascending[i]}x`, `urn:${ascending[j]}y`));
+        expect(got, `${i} vs ${j}`).toBe(i === j ? -1 : Math.sign(i - j));
+      }
+    }
+    expect(compareCodePoints('urn:a', 'urn:a')).toBe(0);
+    expect(Math.sign(compareCodePoints('urn:a', 'urn:ab'))).toBe(-1);
+    expect(Math.sign(compareCodePoints('urn:ab', 'urn:a'))).toBe(1);
+  });
+
+  it('sorts attributes by namespace URI in code-point order in canonical output', async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
+    const xml = '<r xmlns:a="urn:\uE000" xmlns:b="urn:\uC000" xmlns:c="urn:\u{10000}" a:x="1" c:z="3" b:y="2"/>';
+    expect(canonicalize(parseXml(xml).root, C14N.C14N10)).toBe('<r xmlns:a="urn:\uE000" xmlns:b="urn:\uC000" xmlns:c="urn:\u{10000}" b:y="2" a:x="1" c:z="3"></r>');
+  });
+});
+
+describe('the namespace map after a sibling', () => {
+  it('a default namespace declared on one child does not leak to the next (xmlns="" there is superfluous)', async () => {
+    const { parseXml } = await import('../../src/xml/parse.js');
+    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
+    const root = parseXml('<r><a xmlns="urn:d"/><b xmlns=""/><p:c xmlns:p="urn:p"/><d/></r>').root;
+    for (const alg of [C14N.C14N10, C14N.C14N11, C14N.EXC]) {
+      expect(canonicalize(root, alg), alg).toBe('<r><a xmlns="urn:d"></a><b></b><p:c xmlns:p="urn:p"></p:c><d></d></r>');
+    }
+    expect(canonicalize(root, C14N.EXC, { inclusivePrefixes: ['#default', 'p'] })).toBe('<r><a xmlns="urn:d"></a><b></b><p:c xmlns:p="urn:p"></p:c><d></d></r>');
+  });
+});
