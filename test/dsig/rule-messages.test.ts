@@ -52,3 +52,13 @@ describe('Reference URI forms', () => {
     expect(expectCode(() => verifyDoc(xml, { id }), 'REFERENCE_INVALID').message).toContain('is not allowed; it must be');
   });
 });
+
+describe('an empty Reference', () => {
+  it('has no enveloped transform → TRANSFORM_NOT_ALLOWED (never a TypeError)', () => {
+    const xml = edit(valid, (p) => {
+      while (p.reference.firstChild) p.reference.removeChild(p.reference.firstChild);
+      resign(p);
+    });
+    expectCode(() => verifyDoc(xml), 'TRANSFORM_NOT_ALLOWED');
+  });
+});
