@@ -43,6 +43,10 @@ describe('createTokenIssuer options', () => {
     ['a kid of 129 characters', { ...base, keys: [{ ...KEY, kid: 'k'.repeat(129) }] }],
     ['alg HS256', { ...base, keys: [{ ...KEY, alg: 'HS256' }] }],
     ['alg none', { ...base, keys: [{ ...KEY, alg: 'none' }] }],
+    // With an RSA key, only the algorithm allow-list can refuse these (the key itself would do for RS256).
+    ['alg HS256 with an RSA key', { ...base, keys: [{ kid: 'r', privateKey: loadKeyPair('rsa2048').privateKeyPem, alg: 'HS256' }] }],
+    ['alg RS512 with an RSA key', { ...base, keys: [{ kid: 'r', privateKey: loadKeyPair('rsa2048').privateKeyPem, alg: 'RS512' }] }],
+    ['alg none with an RSA key', { ...base, keys: [{ kid: 'r', privateKey: loadKeyPair('rsa2048').privateKeyPem, alg: 'none' }] }],
     ['a claim naming no attribute', { ...base, claims: { email: '' } }],
     ['a claim naming a number', { ...base, claims: { email: 42 } }],
   ])('%s → CONFIG_INVALID', (_name, options) => {
