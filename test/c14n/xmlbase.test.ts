@@ -82,6 +82,11 @@ describe('the C14N 1.1 changes', () => {
     expect(removeDotSegments('a')).toBe('a');
     expect(removeDotSegments('a/..')).toBe('');
   });
+  it('a base whose path has one "/" (right after the authority) keeps it; authorities of any length', () => {
+    expect(joinUriReferences('http://a/b', 'g')).toBe('http://a/g');
+    expect(joinUriReferences('http://idp.example.com/b/c', 'g')).toBe('http://idp.example.com/b/g');
+    expect(joinUriReferences('http://idp.example.com', 'g')).toBe('http://idp.example.com/g');
+  });
   it('fixupXmlBase joins the omitted ancestors outermost first, then the element\'s own', () => {
     expect(fixupXmlBase(['http://a/b/', 'c/', 'd/'], undefined)).toBe('http://a/b/c/d/');
     expect(fixupXmlBase(['http://a/b/', 'c/'], '../e')).toBe('http://a/b/e');
