@@ -73,6 +73,8 @@ describe('the AuthnRequest', () => {
     expect(xml).not.toContain('RequestedAuthnContext');
     expect(xml).not.toContain('ForceAuthn');
     expect(xml).not.toContain('IsPassive');
+    // Nothing but elements around the Issuer's text: no stray text where an optional part is left out.
+    expect(parseXml(xml).root.textContent).toBe(TEST_SP);
   });
 
   it('nameIdFormat, authnContextClassRef (one or several) and forceAuthn reach it, escaped', async () => {
@@ -83,7 +85,7 @@ describe('the AuthnRequest', () => {
     expect(one).toContain(`Format="${fmt}"`);
     expect(one).toContain('<samlp:RequestedAuthnContext Comparison="exact"><saml:AuthnContextClassRef>urn:x:a&amp;b</saml:AuthnContextClassRef></samlp:RequestedAuthnContext>');
     const two = requestXml((await createServiceProvider(base({ authnContextClassRef: ['urn:x:a', 'urn:x:b'] })).authnRequest()).url!);
-    expect(two.match(/<saml:AuthnContextClassRef>/g)).toHaveLength(2);
+    expect(two).toContain('<samlp:RequestedAuthnContext Comparison="exact"><saml:AuthnContextClassRef>urn:x:a</saml:AuthnContextClassRef><saml:AuthnContextClassRef>urn:x:b</saml:AuthnContextClassRef></samlp:RequestedAuthnContext>');
     // A per-call forceAuthn overrides the configured one.
     const off = requestXml((await createServiceProvider(base({ forceAuthn: true })).authnRequest({ forceAuthn: false })).url!);
     expect(off).not.toContain('ForceAuthn');
@@ -157,6 +159,15 @@ describe('the request store', () => {
     expect(await codeOfAsync(sp.acs({ SAMLResponse: answer(id) }))).toBe('REQUEST_EXPIRED');
   });
 
+  it('a request ID that merely contains one of our IDs is unknown, not expired', async () => {
+    const old = `_sg${(ISSUED_AT - 3600_000).toString(36)}_${'0'.repeat(32)}`;
+    clockMs = ISSUED_AT + 30_000;
+    const sp = createServiceProvider(base({ requests: { put: async () => undefined, consume: async () => false } }));
+    expect(await codeOfAsync(sp.acs({ SAMLResponse: answer(old) }))).toBe('REQUEST_EXPIRED');
+    expect(await codeOfAsync(sp.acs({ SAMLResponse: answer(`x${old}`) }))).toBe('REQUEST_UNKNOWN');
+    expect(await codeOfAsync(sp.acs({ SAMLResponse: answer(`${old}0`) }))).toBe('REQUEST_UNKNOWN');
+  });
+
   it('the ACS needs a SAMLResponse string', async () => {
     const sp = createServiceProvider(base());
     for (const form of [null, {}, { SAMLResponse: '' }, { SAMLResponse: 42 }]) {
@@ -180,6 +191,19 @@ describe('our metadata', () => {
     expect(bare).not.toContain('SingleLogoutService');
     expect(bare).not.toContain('NameIDFormat');
     expect(bare).not.toContain('KeyDescriptor');
+    // Only elements inside the descriptor and its key descriptors: no stray text from an absent part.
+    for (const doc of [md, bare]) {
+      const descriptor = parseXml(doc).root.firstChild as unknown as { childNodes: ArrayLike<{ nodeType: number; childNodes?: ArrayLike<{ nodeType: number }>; localName?: string }> };
+      for (const child of Array.from(descriptor.childNodes)) {
+        expect(child.nodeType).toBe(1);
+        if (child.localName === 'KeyDescriptor') for (const k of Array.from(child.childNodes!)) expect(k.nodeType).toBe(1);
+      }
+    }
+    // A signing key carries no EncryptionMethod; an encryption key carries exactly the ones we decrypt.
+    const signed = createServiceProvider(base({ signing: { privateKey: loadKeyPair('rsa2048-next').privateKeyPem, certificate: loadKeyPair('rsa2048-next').certificatePem } })).metadata();
+    expect(signed).toMatch(/<md:KeyDescriptor use="signing">/);
+    expect(signed).not.toContain('EncryptionMethod');
+    expect(md.match(/<md:EncryptionMethod Algorithm="[^"]+"\/>/g)!.length).toBeGreaterThanOrEqual(2);
   });
 
   it('a decryption key given with its certificate also decrypts; a bare key adds no certificate to the metadata', () => {

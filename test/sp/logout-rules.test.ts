@@ -44,7 +44,7 @@ const signedPost = (xml = request()) => Buffer.from(signXml(xml, { id: '_lr1', k
 
 describe('HTTP-Redirect: the query as received', () => {
   it('a signed request verifies; a leading "?", empty parts and valueless parameters are tolerated', () => {
-    const r = verifyLogoutRequest({ binding: 'redirect', rawQuery: signedQuery(request(), { prefix: '?', extra: '&&Flag' }) }, policy());
+    const r = verifyLogoutRequest({ binding: 'redirect', rawQuery: signedQuery(request(), { prefix: '?', extra: '&&&Flag&&' }) }, policy());
     expect(r).toMatchObject({ id: '_lr1', issuer: TEST_IDP, nameId: 'alice@example.com', nameIdFormat: 'urn:x:fmt', sessionIndexes: ['_s1'] });
     expect(r.relayState).toBeUndefined();
     expect(Object.isFrozen(r)).toBe(true);
@@ -94,6 +94,7 @@ describe('HTTP-POST: the form', () => {
     expect(r.relayState).toBe('rs');
     expect(verifyLogoutRequest({ binding: 'post', form: { SAMLRequest: b64, RelayState: '' } }, policy()).relayState).toBeUndefined();
     expect(verifyLogoutRequest({ binding: 'post', form: { SAMLRequest: b64 } }, policy()).relayState).toBeUndefined();
+    expect(verifyLogoutRequest({ binding: 'post', form: { SAMLRequest: b64, RelayState: 42 as never } }, policy()).relayState).toBeUndefined();
   });
 
   it('no SAMLRequest, an empty or non-string one, or one that is not base64 → INPUT_MALFORMED', () => {

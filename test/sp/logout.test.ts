@@ -76,3 +76,65 @@ describe('sp.logout', () => {
     expect(await revocation.isRevoked({ sub: 'alice@example.com', sid: '_session-1', jti: 'j', iat: 0 })).toBe(false);
   });
 });
+
+describe('sp.logout: what is answered, and what is refused around the request', () => {
+  it('the LogoutResponse answers the request: InResponseTo, Destination, our Issuer, Success', async () => {
+    const { sp: s } = sp();
+    const r = await s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) });
+    const { inflateRawSync } = await import('node:zlib');
+    const { parseXml } = await import('../../src/index.js');
+    const xml = inflateRawSync(Buffer.from(new URL(r.response.url!).searchParams.get('SAMLResponse')!, 'base64')).toString();
+    const root = parseXml(xml).root;
+    expect(root.localName).toBe('LogoutResponse');
+    expect(root.namespaceURI).toBe('urn:oasis:names:tc:SAML:2.0:protocol');
+    expect(root.getAttribute('InResponseTo')).toBe('_lr1');
+    expect(root.getAttribute('Destination')).toBe(SLO);
+    expect(root.getAttribute('Version')).toBe('2.0');
+    expect(xml).toContain(`<saml:Issuer>${TEST_SP}</saml:Issuer>`);
+    expect(xml).toContain('<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>');
+    // Over HTTP-POST the answer is a form to the same endpoint.
+    const post = await s.logout({ binding: 'post', form: { ...postForm(SLO, 'SAMLRequest', logoutRequest(), undefined, signer).fields, RelayState: 'rs' } });
+    expect(post.response.form?.action).toBe(SLO);
+    expect(post.response.form?.fields['RelayState']).toBe('rs');
+  });
+
+  it('a POST RelayState that is not a string is no RelayState', async () => {
+    const { sp: s } = sp();
+    const r = await s.logout({ binding: 'post', form: { ...postForm(SLO, 'SAMLRequest', logoutRequest(), undefined, signer).fields, RelayState: 42 as never } });
+    expect(r.request.relayState).toBeUndefined();
+  });
+
+  it('a message that is not { binding, … } → INPUT_MALFORMED; a failing revocation store → REVOCATION_STORE_UNAVAILABLE', async () => {
+    const { sp: s } = sp();
+    for (const m of [null, {}, { binding: 'artifact' }]) await rejects(s.logout(m as never), 'INPUT_MALFORMED');
+    const broken = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { entityId: TEST_IDP, certificates: [IDP.certificatePem], ssoUrl: 'https://idp.samlguard.test/sso', sloUrl: SLO }, revocation: { revoke: async () => { throw new Error('down'); }, isRevoked: async () => false } });
+    await rejects(broken.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'REVOCATION_STORE_UNAVAILABLE');
+  });
+
+  it('each SessionIndex is revoked alone, until now + revocationTtlSeconds', async () => {
+    const calls: Array<[unknown, number]> = [];
+    const store = { revoke: async (t: unknown, until: Date) => void calls.push([t, until.getTime()]), isRevoked: async () => false };
+    const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { entityId: TEST_IDP, certificates: [IDP.certificatePem], ssoUrl: 'https://idp.samlguard.test/sso', sloUrl: SLO }, revocation: store, revocationTtlSeconds: 600, now: now });
+    await s.logout({ binding: 'redirect', rawQuery: query(logoutRequest({ sessions: ['_a', '_b'] })) });
+    expect(calls).toEqual([
+      [{ sid: '_a' }, now + 600_000],
+      [{ sid: '_b' }, now + 600_000],
+    ]);
+    calls.length = 0;
+    await s.logout({ binding: 'redirect', rawQuery: query(logoutRequest({ sessions: [] })) });
+    expect(calls).toEqual([[{ sub: 'alice@example.com' }, now + 600_000]]);
+  });
+
+  it('the LogoutResponse goes to the metadata SingleLogoutService (its ResponseLocation first); none → METADATA_INVALID', async () => {
+    const body = IDP.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+    const md = (slo: string) =>
+      `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${TEST_IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>${slo}<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.samlguard.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
+    const withMd = (slo: string) => createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: md(slo) } });
+    const both = withMd('<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.samlguard.test/slo-post"/><md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.samlguard.test/slo" ResponseLocation="https://idp.samlguard.test/slo-response"/>');
+    const r = await both.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) });
+    expect(r.response.url!.startsWith('https://idp.samlguard.test/slo-response?')).toBe(true);
+    const postOnly = withMd('<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.samlguard.test/slo-post"/>');
+    expect((await postOnly.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) })).response.url!.startsWith('https://idp.samlguard.test/slo-post?')).toBe(true);
+    await rejects(withMd('').logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
+  });
+});

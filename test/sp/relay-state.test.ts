@@ -38,6 +38,10 @@ describe('compileRelayStatePolicy', () => {
     expect(message).toMatch(/^CONFIG_INVALID createServiceProvider: relayState/);
   });
 
+  it('allowedOrigins that is not an array is refused as such', () => {
+    expect(() => compileRelayStatePolicy({ allowedOrigins: 'https://app.example.com' }, 'test')).toThrow(/must be an array/);
+  });
+
   it('an entry must be written as a browser serializes the origin: one trailing slash is tolerated, a default port is not', () => {
     const p = compileRelayStatePolicy({ allowedOrigins: ['https://app.example.com', 'http://localhost:3000/'] }, 'test');
     expect([...p.allowedOrigins]).toEqual(['https://app.example.com', 'http://localhost:3000']);
