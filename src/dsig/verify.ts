@@ -61,7 +61,8 @@ export interface VerifiedSignature {
   readonly algorithms: SignatureAlgorithms;
 }
 
-const DEFAULT_MIN_RSA_BITS = 2048;
+/** The RSA key-size floor when a policy sets none. */
+export const DEFAULT_MIN_RSA_BITS = 2048;
 
 function shapeError(message: string, node: Node | null | undefined): SamlGuardError {
   return new SamlGuardError('SIGNATURE_SHAPE_INVALID', message, { path: pathOf(node) });

@@ -8,7 +8,7 @@ import type { Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { runSync, verifySignature } from '../crypto/index.js';
 import { signatureAlgorithm } from '../dsig/algorithms.js';
-import { verifySignedElement, type DsigPolicy } from '../dsig/verify.js';
+import { DEFAULT_MIN_RSA_BITS, verifySignedElement, type DsigPolicy } from '../dsig/verify.js';
 import { decodeStrictBase64, type TrustedKey } from '../keys/index.js';
 import { checkNotOnOrAfter, instantAttr } from '../policy/time.js';
 import { SAML_NS, SAMLP_NS } from '../xml/ns.js';
@@ -79,8 +79,14 @@ function fromRedirect(rawQuery: string, p: LogoutPolicy): { xml: string; relaySt
   }
   const sigBytes = decodeStrictBase64(decodeParam(signature, 'Signature'));
   if (sigBytes === undefined) throw new SamlGuardError('SIGNATURE_SHAPE_INVALID', 'The Signature parameter is not base64.', { path: 'LogoutRequest' });
-  const candidates = p.keys.filter((k) => k.family === alg.family);
-  if (candidates.length === 0) throw new SamlGuardError('KEY_NOT_TRUSTED', `No configured ${alg.family === 'ec' ? 'EC' : 'RSA'} key can check a ${alg.name} signature.`, { path: 'LogoutRequest' });
+  const sameFamily = p.keys.filter((k) => k.family === alg.family);
+  if (sameFamily.length === 0) throw new SamlGuardError('KEY_NOT_TRUSTED', `No configured ${alg.family === 'ec' ? 'EC' : 'RSA'} key can check a ${alg.name} signature.`, { path: 'LogoutRequest' });
+  // The same key-size floor as every other signature samlguard checks (an enveloped one is checked by dsig).
+  const minRsa = p.dsig.minRsaKeyBits ?? DEFAULT_MIN_RSA_BITS;
+  const candidates = sameFamily.filter((k) => k.family !== 'rsa' || k.bits >= minRsa);
+  if (candidates.length === 0) {
+    throw new SamlGuardError('KEY_NOT_TRUSTED', `The configured RSA key is ${sameFamily[0]!.bits} bits; the minimum is ${minRsa} (minRsaKeyBits).`, { path: 'LogoutRequest', details: { keyBits: sameFamily[0]!.bits, minRsaKeyBits: minRsa } });
+  }
   if (!candidates.some((k) => runSync(verifySignature(alg.hash, alg.family, k.key, signed, sigBytes), 'sp.logout'))) {
     throw new SamlGuardError('SIGNATURE_INVALID', 'The LogoutRequest query signature does not verify with the IdP key over the parameters as received.', { path: 'LogoutRequest' });
   }

@@ -196,6 +196,11 @@ export function createServiceProvider(options: ServiceProviderOptions): ServiceP
     } else decryptionKeys.push(k as DecryptionKeyInput);
   }
 
+  // Logout messages are checked under the verifier's signature policy: SHA-1 only with allowSha1, which
+  // also lowers the RSA floor to 1024 bits as it does for responses (minRsaKeyBits overrides either way).
+  const allowSha1 = options.verifier?.allowSha1 === true;
+  const logoutDsig = Object.freeze({ allowSha1, minRsaKeyBits: options.verifier?.minRsaKeyBits ?? (allowSha1 ? 1024 : 2048) });
+
   const verifier = createVerifier({
     ...(options.verifier ?? {}),
     idp,
@@ -323,7 +328,7 @@ export function createServiceProvider(options: ServiceProviderOptions): ServiceP
       sloUrl,
       now: t,
       skewMs,
-      dsig: { allowSha1: options.verifier?.allowSha1 === true, ...(options.verifier?.minRsaKeyBits !== undefined ? { minRsaKeyBits: options.verifier.minRsaKeyBits } : {}) },
+      dsig: logoutDsig,
       limits: options.verifier?.limits,
     });
     const targets: RevocationTarget[] = request.sessionIndexes.length > 0 ? request.sessionIndexes.map((sid) => ({ sid, sub: request.nameId })) : [{ sub: request.nameId }];

@@ -86,6 +86,18 @@ describe('HTTP-Redirect: the query as received', () => {
   });
 });
 
+describe('the RSA key-size floor applies to query signatures too', () => {
+  const weak = loadKeyPair('rsa1024');
+  const q = () => signedQuery(request(), { key: weak.privateKey });
+  it('a 1024-bit IdP key → KEY_NOT_TRUSTED by default, accepted when minRsaKeyBits allows it', () => {
+    expect(redirect(q(), policy({ keys: importTrustedKeys([weak.certificatePem]) }))).toBe('KEY_NOT_TRUSTED');
+    expect(redirect(q(), policy({ keys: importTrustedKeys([weak.certificatePem]), dsig: { minRsaKeyBits: 1024 } }))).toBe('accepted');
+    // A strong key beside the weak one is still used when it verifies; the weak one never is.
+    expect(redirect(q(), policy({ keys: importTrustedKeys([weak.certificatePem, IDP.certificatePem]) }))).toBe('SIGNATURE_INVALID');
+    expect(redirect(signedQuery(request()), policy({ keys: importTrustedKeys([IDP.certificatePem]), dsig: { minRsaKeyBits: 3072 } }))).toBe('KEY_NOT_TRUSTED');
+  });
+});
+
 describe('HTTP-POST: the form', () => {
   it('an enveloped-signed request verifies; base64 may be wrapped in lines; RelayState "" or absent is none', () => {
     const b64 = signedPost();

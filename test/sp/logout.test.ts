@@ -138,3 +138,27 @@ describe('sp.logout: what is answered, and what is refused around the request', 
     await rejects(withMd('').logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
   });
 });
+
+describe('sp.logout: the verifier options set the signature policy', () => {
+  const weak = loadKeyPair('rsa1024');
+  const weakSigner = { key: weak.privateKey, family: 'rsa' as const, certificateB64: weak.certificate.raw.toString('base64') };
+  const weakQuery = () => new URL(redirectUrl('https://sp.samlguard.test/slo', 'SAMLRequest', logoutRequest(), undefined, weakSigner)).search.slice(1);
+  const spWith = (verifier: Record<string, unknown>, cert = weak.certificatePem) =>
+    createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { entityId: TEST_IDP, certificates: [cert], ssoUrl: 'https://idp.samlguard.test/sso', sloUrl: SLO }, verifier });
+
+  it('a 1024-bit IdP key: refused by default, accepted with allowSha1 (which lowers the floor) or minRsaKeyBits 1024', async () => {
+    await rejects(spWith({}).logout({ binding: 'redirect', rawQuery: weakQuery() }), 'KEY_NOT_TRUSTED');
+    await expect(spWith({ allowSha1: true }).logout({ binding: 'redirect', rawQuery: weakQuery() })).resolves.toBeDefined();
+    await expect(spWith({ minRsaKeyBits: 1024 }).logout({ binding: 'redirect', rawQuery: weakQuery() })).resolves.toBeDefined();
+    await rejects(spWith({ allowSha1: true, minRsaKeyBits: 2048 }).logout({ binding: 'redirect', rawQuery: weakQuery() }), 'KEY_NOT_TRUSTED');
+  });
+
+  it('SHA-1 query signatures only with allowSha1', async () => {
+    const { sign } = await import('node:crypto');
+    const { deflateRawSync } = await import('node:zlib');
+    let q = `SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(logoutRequest())).toString('base64'))}&SigAlg=${encodeURIComponent('http://www.w3.org/2000/09/xmldsig#rsa-sha1')}`;
+    q += `&Signature=${encodeURIComponent(sign('sha1', Buffer.from(q), IDP.privateKey).toString('base64'))}`;
+    await rejects(spWith({}, IDP.certificatePem).logout({ binding: 'redirect', rawQuery: q }), 'ALGORITHM_NOT_ALLOWED');
+    await expect(spWith({ allowSha1: true }, IDP.certificatePem).logout({ binding: 'redirect', rawQuery: q })).resolves.toBeDefined();
+  });
+});
