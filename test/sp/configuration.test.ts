@@ -53,6 +53,7 @@ describe('options', () => {
     ['an empty authnContextClassRef list', { authnContextClassRef: [] }],
     ['a blank authnContextClassRef', { authnContextClassRef: '  ' }],
     ['a non-string authnContextClassRef', { authnContextClassRef: [42] }],
+    ['a list with one blank authnContextClassRef', { authnContextClassRef: ['urn:x:a', ''] }],
     ['a request store without consume', { requests: { put: async () => undefined } }],
     ['a request store with neither put nor issue', { requests: { consume: async () => true } }],
     ['a negative metadataCacheSeconds', { metadataCacheSeconds: -1 }],
@@ -63,6 +64,62 @@ describe('options', () => {
   it('null options mean "not given"', () => {
     expect(codeOf(build({ sloUrl: null, authnContextClassRef: null, nameIdFormat: null, revocationTtlSeconds: null, requestTtlSeconds: null, signing: null, requests: null, idp: { entityId: TEST_IDP, certificates: [IDP_CERT], ssoUrl: SSO, sloUrl: null, ssoBinding: null } }))).toBe('accepted');
     expect(codeOf(build({ acsUrl: 'http://localhost:3000/acs' }))).toBe('accepted');
+  });
+});
+
+describe('options reaching the parts that read them', () => {
+  it('verifier options reach the verifier (requireSignedAssertion refuses a response signed only as a whole)', async () => {
+    clockMs = ISSUED_AT + 30_000;
+    const onlyResponse = Buffer.from(signedResponse({ inResponseTo: null }, { sign: 'response' })).toString('base64');
+    expect(await codeOfAsync(createServiceProvider(base({ allowIdpInitiated: true })).acs({ SAMLResponse: onlyResponse }))).toBe('accepted');
+    expect(await codeOfAsync(createServiceProvider(base({ allowIdpInitiated: true, verifier: { requireSignedAssertion: true } })).acs({ SAMLResponse: onlyResponse }))).toBe('SIGNATURE_MISSING');
+  });
+
+  it('replayStore is the store every accepted assertion is recorded in', async () => {
+    const seen: string[] = [];
+    const replayStore = { consume: async (key: string) => (seen.includes(key) ? false : (seen.push(key), true)) };
+    clockMs = ISSUED_AT + 30_000;
+    const sp = createServiceProvider(base({ allowIdpInitiated: true, replayStore }));
+    const xml = answer(undefined);
+    expect(await codeOfAsync(sp.acs({ SAMLResponse: xml }))).toBe('accepted');
+    expect(seen).toHaveLength(1);
+    expect(await codeOfAsync(sp.acs({ SAMLResponse: xml }))).toBe('REPLAYED');
+  });
+
+  it('decryptionKeys (bare, with a certificate, or passphrase-protected) decrypt an encrypted assertion at the ACS', async () => {
+    const { encryptElement } = await import('../../fixtures/encrypt.js');
+    clockMs = ISSUED_AT + 30_000;
+    const encrypted = Buffer.from(encryptElement(signedResponse({ inResponseTo: null, assertionId: '_enc1' }), 'Assertion', { recipient: ENC.certificatePem })).toString('base64');
+    const passphrase = { key: ENC.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string, passphrase: 'pw' };
+    for (const key of [ENC.privateKeyPem, { privateKey: ENC.privateKeyPem, certificate: ENC.certificatePem }, passphrase]) {
+      const sp = createServiceProvider(base({ allowIdpInitiated: true, decryptionKeys: [key] }));
+      expect((await sp.acs({ SAMLResponse: encrypted })).identity.subject.nameId).toBe('alice@example.com');
+    }
+    expect(await codeOfAsync(createServiceProvider(base({ allowIdpInitiated: true })).acs({ SAMLResponse: encrypted }))).toBe('DECRYPTION_KEY_MISSING');
+  });
+
+  it('metadata naming several IdPs: idp.entityId picks one, for keys and for the sign-on URL', async () => {
+    const { entitiesMetadata } = await import('../../fixtures/metadata.js');
+    const md = entitiesMetadata([{ entityId: 'https://other-idp.example' }, {}]);
+    const sp = createServiceProvider(base({ idp: { metadata: md, entityId: TEST_IDP } }));
+    expect((await sp.authnRequest()).url).toMatch(/^https:\/\/idp\.samlguard\.test\/sso\?/);
+  });
+
+  it('sign-on endpoints: a configured ssoUrl wins over metadata (null means none); an explicit redirect binding is fine', async () => {
+    const soapOnly = metadataXml({ ssoBindings: ['SOAP'] });
+    expect(codeOf(build({ idp: { metadata: soapOnly, ssoUrl: SSO } }))).toBe('accepted');
+    expect(codeOf(build({ idp: { metadata: metadataXml({ ssoBindings: ['SOAP', 'HTTP-Redirect'] }) } }))).toBe('accepted');
+    expect(codeOf(build({ idp: { metadata: metadataXml({ ssoBindings: ['HTTP-Redirect'] }), ssoUrl: null } }))).toBe('accepted');
+    const explicit = createServiceProvider(base({ idp: { entityId: TEST_IDP, certificates: [IDP_CERT], ssoUrl: SSO, ssoBinding: 'redirect' } }));
+    expect((await explicit.authnRequest()).url).toMatch(/^https:\/\/idp\.samlguard\.test\/sso\?SAMLRequest=/);
+    const fromMetadata = createServiceProvider(base({ idp: { metadata: metadataXml({ ssoBindings: ['HTTP-POST'] }) } }));
+    expect(await codeOfAsync(Promise.resolve().then(() => fromMetadata.authnRequest({ binding: 'artifact' as never })))).toBe('CONFIG_INVALID');
+  });
+
+  it('a request without RelayState carries no relayState member', async () => {
+    const r = await createServiceProvider(base()).authnRequest();
+    expect('relayState' in r).toBe(false);
+    expect((await createServiceProvider(base()).authnRequest({ relayState: '/x' })).relayState).toBe('/x');
   });
 });
 
