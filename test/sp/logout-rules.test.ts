@@ -54,6 +54,8 @@ describe('HTTP-Redirect: the query as received', () => {
     const r = verifyLogoutRequest({ binding: 'redirect', rawQuery: signedQuery(request(), { relay: 'a+b%2Fc' }) }, policy());
     expect(r.relayState).toBe('a b/c');
     expect(redirect(signedQuery(request(), { relay: '%E0%A4%A' }))).toBe('INPUT_MALFORMED');
+    // A bare "?" inside a value is legal in a query; only a leading one is the query's own.
+    expect(verifyLogoutRequest({ binding: 'redirect', rawQuery: signedQuery(request(), { relay: '/a?b' }) }, policy()).relayState).toBe('/a?b');
   });
 
   it('a repeated parameter → INPUT_MALFORMED', () => {
