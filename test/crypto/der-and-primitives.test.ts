@@ -2,7 +2,7 @@
 // it (the property test in backends.test.ts only checks that malformed input never crashes). Also the
 // node backend's primitives at their edges: AES lengths and padding, private-key forms, EC signatures,
 // digests of unequal length, OAEP at its longest message, and colon-hex formatting.
-import { constants, createCipheriv, generateKeyPairSync, publicEncrypt, randomBytes, verify as cryptoVerify, X509Certificate, createSecretKey } from 'node:crypto';
+import { constants, createCipheriv, createHash, generateKeyPairSync, publicEncrypt, randomBytes, verify as cryptoVerify, X509Certificate, createSecretKey } from 'node:crypto';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { loadKeyPair } from '../../fixtures/index.js';
@@ -213,5 +213,69 @@ describe('RSA-OAEP and formatting', () => {
 
   it('colon hex pads single digits and upper-cases', () => {
     expect(colonHex(bytes(0x00, 0x0f, 0x10, 0xab, 0xff))).toBe('00:0F:10:AB:FF');
+  });
+});
+
+describe('DER and OAEP: the exact boundaries', () => {
+  it('64 elements in one SEQUENCE are fine (65 are not: above)', () => {
+    const der = certificate(Array.from({ length: 64 }, (_, i) => ({ name: 'organizationalUnitName', value: `u${i}` })));
+    expect(readCertificate(der).subject.split(', ')).toHaveLength(64);
+  });
+
+  it('a long-form length with a leading zero octet is refused even when the length needs two octets', () => {
+    expect(RSA_SPKI[1]).toBe(0x82);
+    const body = RSA_SPKI.subarray(4);
+    expect(() => readSpki(Uint8Array.from([0x30, 0x83, 0x00, RSA_SPKI[2]!, RSA_SPKI[3]!, ...body]))).toThrow(/not valid DER/);
+    expect(readSpki(RSA_SPKI).bits).toBe(2048);
+  });
+
+  it('a certificate whose outer tag is not SEQUENCE is refused', () => {
+    const der = certificate([{ name: 'commonName', value: 'a' }]);
+    const set = Uint8Array.from(der);
+    set[0] = 0x31;
+    expect(() => readCertificate(set)).toThrow(/not valid DER/);
+  });
+
+  it('lengths of 127 and 128 octets are encoded short and long (0x81 0x80)', () => {
+    const pkcs1 = (n: number) => Uint8Array.from([0x30, n - 2, ...new Array(n - 2).fill(0)]);
+    const short = rsaPublicKeyToSpki(pkcs1(126)); // BIT STRING content: 1 + 126 = 127
+    expect(Array.from(short.subarray(18, 20))).toEqual([0x03, 0x7f]);
+    const long = rsaPublicKeyToSpki(pkcs1(127)); // BIT STRING content: 128
+    expect(Array.from(long.subarray(18, 21))).toEqual([0x03, 0x81, 0x80]);
+  });
+
+  it('an all-zero RSA modulus has 0 bits', () => {
+    const spki = rsaPublicKeyToSpki(bytes(0x30, 0x09, 0x02, 0x02, 0x00, 0x00, 0x02, 0x03, 0x01, 0x00, 0x01));
+    expect(readSpki(spki)).toMatchObject({ family: 'rsa', bits: 0 });
+  });
+
+  /** EME-OAEP (RFC 8017 §7.1.1) with SHA-1, optionally with a corrupted padding string. */
+  function oaepEncode(k: number, message: Buffer, corrupt?: 'ps'): Buffer {
+    const hLen = 20;
+    const mgf = (seed: Buffer, len: number) => {
+      const out: Buffer[] = [];
+      for (let i = 0; Buffer.concat(out).length < len; i++) out.push(createHash('sha1').update(seed).update(Buffer.from([0, 0, 0, i])).digest());
+      return Buffer.concat(out).subarray(0, len);
+    };
+    const ps = Buffer.alloc(k - message.length - 2 * hLen - 2);
+    if (corrupt === 'ps') ps[0] = 0x02;
+    const db = Buffer.concat([createHash('sha1').digest(), ps, Buffer.from([1]), message]);
+    const seed = randomBytes(hLen);
+    const maskedDb = Buffer.from(db.map((b, i) => b ^ mgf(seed, db.length)[i]!));
+    const maskedSeed = Buffer.from(seed.map((b, i) => b ^ mgf(maskedDb, hLen)[i]!));
+    return Buffer.concat([Buffer.from([0]), maskedSeed, maskedDb]);
+  }
+
+  it('OAEP: a padding string with a byte other than 0 before the 0x01 separator is refused', () => {
+    const sp = loadKeyPair('rsa3072');
+    const message = randomBytes(32);
+    const raw = (em: Buffer) => publicEncrypt({ key: sp.certificate.publicKey, padding: constants.RSA_NO_PADDING }, em);
+    expect(Buffer.from(rsaOaepDecrypt(sp.privateKey, raw(oaepEncode(384, message)), 'sha1', 'sha1')!)).toEqual(message);
+    expect(rsaOaepDecrypt(sp.privateKey, raw(oaepEncode(384, message, 'ps')), 'sha1', 'sha1')).toBeUndefined();
+  });
+
+  it('OAEP: a ciphertext as long as the modulus but larger than it is refused, not thrown', () => {
+    const sp = loadKeyPair('rsa3072');
+    expect(rsaOaepDecrypt(sp.privateKey, Buffer.alloc(384, 0xff), 'sha1', 'sha1')).toBeUndefined();
   });
 });
