@@ -57,6 +57,9 @@ describe('options', () => {
     ['a request store without consume', { requests: { put: async () => undefined } }],
     ['a request store with neither put nor issue', { requests: { consume: async () => true } }],
     ['a negative metadataCacheSeconds', { metadataCacheSeconds: -1 }],
+    ['a null decryption key', { decryptionKeys: [null] }],
+    ['a decryption key with a null certificate', { decryptionKeys: [{ privateKey: ENC.privateKeyPem, certificate: null }] }],
+    ['idp.metadata null and no ssoUrl', { idp: { entityId: TEST_IDP, certificates: [IDP_CERT], metadata: null } }],
   ])('%s → CONFIG_INVALID', (_name, extra) => {
     expect(codeOf(extra === null ? () => createServiceProvider(null as never) : build(extra))).toBe('CONFIG_INVALID');
   });
@@ -248,14 +251,19 @@ describe('our metadata', () => {
     expect(bare).not.toContain('SingleLogoutService');
     expect(bare).not.toContain('NameIDFormat');
     expect(bare).not.toContain('KeyDescriptor');
-    // Only elements inside the descriptor and its key descriptors: no stray text from an absent part.
-    for (const doc of [md, bare]) {
-      const descriptor = parseXml(doc).root.firstChild as unknown as { childNodes: ArrayLike<{ nodeType: number; childNodes?: ArrayLike<{ nodeType: number }>; localName?: string }> };
-      for (const child of Array.from(descriptor.childNodes)) {
-        expect(child.nodeType).toBe(1);
-        if (child.localName === 'KeyDescriptor') for (const k of Array.from(child.childNodes!)) expect(k.nodeType).toBe(1);
+    // Text only in leaf elements: no stray text between elements, wherever a part is absent or repeated.
+    const two = createServiceProvider(base({ decryptionKeys: [{ privateKey: ENC.privateKeyPem, certificate: ENC.certificatePem }, { privateKey: loadKeyPair('rsa2048-next').privateKeyPem, certificate: loadKeyPair('rsa2048-next').certificatePem }] })).metadata();
+    expect(two.match(/<md:KeyDescriptor use="encryption">/g)).toHaveLength(2);
+    type N = { nodeType: number; childNodes: ArrayLike<N>; data?: string };
+    const textOnlyInLeaves = (n: N): void => {
+      const kids = Array.from(n.childNodes ?? []);
+      const hasElements = kids.some((k) => k.nodeType === 1);
+      for (const k of kids) {
+        if (k.nodeType === 3 && hasElements) expect(k.data!.trim()).toBe('');
+        if (k.nodeType === 1) textOnlyInLeaves(k);
       }
-    }
+    };
+    for (const doc of [md, bare, two]) textOnlyInLeaves(parseXml(doc).root as unknown as N);
     // A signing key carries no EncryptionMethod; an encryption key carries exactly the ones we decrypt.
     const signed = createServiceProvider(base({ signing: { privateKey: loadKeyPair('rsa2048-next').privateKeyPem, certificate: loadKeyPair('rsa2048-next').certificatePem } })).metadata();
     expect(signed).toMatch(/<md:KeyDescriptor use="signing">/);

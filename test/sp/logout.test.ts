@@ -162,3 +162,38 @@ describe('sp.logout: the verifier options set the signature policy', () => {
     await expect(spWith({ allowSha1: true }, IDP.certificatePem).logout({ binding: 'redirect', rawQuery: q })).resolves.toBeDefined();
   });
 });
+
+describe('sp.logout: keys and endpoints', () => {
+  it('an EC IdP key signs logout queries as well (the RSA floor does not apply to it)', async () => {
+    const ec = loadKeyPair('ec-p256');
+    const ecSigner = { key: ec.privateKey, family: 'ec' as const, certificateB64: ec.certificate.raw.toString('base64') };
+    const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { entityId: TEST_IDP, certificates: [ec.certificatePem], ssoUrl: 'https://idp.samlguard.test/sso', sloUrl: SLO } });
+    const q = new URL(redirectUrl('https://sp.samlguard.test/slo', 'SAMLRequest', logoutRequest(), undefined, ecSigner)).search.slice(1);
+    await expect(s.logout({ binding: 'redirect', rawQuery: q })).resolves.toBeDefined();
+  });
+
+  it('no idp.sloUrl and no metadata → METADATA_INVALID (the answer has nowhere to go)', async () => {
+    const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { entityId: TEST_IDP, certificates: [IDP.certificatePem], ssoUrl: 'https://idp.samlguard.test/sso' } });
+    await rejects(s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
+  });
+
+  it('a metadata SingleLogoutService on another binding (SOAP) is not used → METADATA_INVALID', async () => {
+    const body = IDP.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+    const md = `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${TEST_IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:SOAP" Location="https://idp.samlguard.test/slo-soap"/><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.samlguard.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
+    const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: md } });
+    await rejects(s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
+  });
+
+  it('a metadata provider with nothing loaded → METADATA_UNAVAILABLE at logout', async () => {
+    const provider = { current: () => undefined, refresh: async () => undefined, hydrate: async () => undefined, close: () => undefined, allowExpired: false };
+    const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: provider as never, ssoUrl: 'https://idp.samlguard.test/sso', sloUrl: SLO } });
+    await rejects(s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_UNAVAILABLE');
+  });
+
+  it('over HTTP-POST the LogoutResponse is the SAMLResponse field', async () => {
+    const { sp: s } = sp();
+    const r = await s.logout({ binding: 'post', form: { ...postForm(SLO, 'SAMLRequest', logoutRequest(), undefined, signer).fields } });
+    expect(Object.keys(r.response.form!.fields)).toEqual(['SAMLResponse']);
+    expect(Buffer.from(r.response.form!.fields['SAMLResponse']!, 'base64').toString()).toContain('LogoutResponse');
+  });
+});
