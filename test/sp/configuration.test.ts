@@ -263,7 +263,8 @@ describe('our metadata', () => {
         if (k.nodeType === 1) textOnlyInLeaves(k);
       }
     };
-    for (const doc of [md, bare, two]) textOnlyInLeaves(parseXml(doc).root as unknown as N);
+    const signing = createServiceProvider(base({ signing: { privateKey: loadKeyPair('rsa2048-next').privateKeyPem, certificate: loadKeyPair('rsa2048-next').certificatePem } })).metadata();
+    for (const doc of [md, bare, two, signing]) textOnlyInLeaves(parseXml(doc).root as unknown as N);
     // A signing key carries no EncryptionMethod; an encryption key carries exactly the ones we decrypt.
     const signed = createServiceProvider(base({ signing: { privateKey: loadKeyPair('rsa2048-next').privateKeyPem, certificate: loadKeyPair('rsa2048-next').certificatePem } })).metadata();
     expect(signed).toMatch(/<md:KeyDescriptor use="signing">/);

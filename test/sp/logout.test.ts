@@ -190,6 +190,12 @@ describe('sp.logout: keys and endpoints', () => {
     await rejects(s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_UNAVAILABLE');
   });
 
+  it('a metadata provider with nothing loaded, configured keys and no idp.sloUrl → METADATA_INVALID', async () => {
+    const provider = { current: () => undefined, refresh: async () => undefined, hydrate: async () => undefined, close: () => undefined, allowExpired: false };
+    const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: provider as never, entityId: TEST_IDP, certificates: [IDP.certificatePem], ssoUrl: 'https://idp.samlguard.test/sso' } });
+    await rejects(s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
+  });
+
   it('over HTTP-POST the LogoutResponse is the SAMLResponse field', async () => {
     const { sp: s } = sp();
     const r = await s.logout({ binding: 'post', form: { ...postForm(SLO, 'SAMLRequest', logoutRequest(), undefined, signer).fields } });
