@@ -61,8 +61,7 @@ export interface VerifiedSignature {
   readonly algorithms: SignatureAlgorithms;
 }
 
-/** The RSA key-size floor when a policy sets none. */
-export const DEFAULT_MIN_RSA_BITS = 2048;
+const DEFAULT_MIN_RSA_BITS = 2048;
 
 function shapeError(message: string, node: Node | null | undefined): SamlGuardError {
   return new SamlGuardError('SIGNATURE_SHAPE_INVALID', message, { path: pathOf(node) });
@@ -299,8 +298,6 @@ function readKeyInfoCertificates(keyInfo: Element): Uint8Array[] | undefined {
 }
 
 function* selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: DsigPolicy): Task<TrustedKey[]> {
-  const family = shape.signatureAlgorithm.family;
-  const minRsa = policy.minRsaKeyBits ?? DEFAULT_MIN_RSA_BITS;
   let candidates: readonly TrustedKey[] = trustedKeys;
   if (shape.keyInfoCertificates !== undefined) {
     const offeredDer = shape.keyInfoCertificates;
@@ -324,17 +321,28 @@ function* selectKeys(shape: Shape, trustedKeys: readonly TrustedKey[], policy: D
       }
     }
   }
+  return keysForSignature(candidates, shape.signatureAlgorithm, policy, pathOf(shape.signature), shape.keyInfoCertificates !== undefined);
+}
+
+/**
+ * The keys among `candidates` that may check a signature made with `algorithm`: its family, and RSA keys
+ * of at least `policy.minRsaKeyBits` (default 2048). KEY_NOT_TRUSTED when none is left. Every signature
+ * samlguard checks goes through here, enveloped or over an HTTP-Redirect query, so one key policy holds.
+ */
+export function keysForSignature(candidates: readonly TrustedKey[], algorithm: SignatureAlgorithm, policy: DsigPolicy, path: string, selectedByKeyInfo = false): TrustedKey[] {
+  const family = algorithm.family;
   const sameFamily = candidates.filter((k) => k.family === family);
   if (sameFamily.length === 0) {
-    throw new SamlGuardError('KEY_NOT_TRUSTED', `The signature uses ${shape.signatureAlgorithm.name}, but no configured ${family === 'ec' ? 'EC' : 'RSA'} key ${shape.keyInfoCertificates ? 'matches the certificate in KeyInfo' : 'exists'}.`, {
-      path: pathOf(shape.signature),
+    throw new SamlGuardError('KEY_NOT_TRUSTED', `The signature uses ${algorithm.name}, but no configured ${family === 'ec' ? 'EC' : 'RSA'} key ${selectedByKeyInfo ? 'matches the certificate in KeyInfo' : 'exists'}.`, {
+      path,
       details: { signatureFamily: family },
     });
   }
+  const minRsa = policy.minRsaKeyBits ?? DEFAULT_MIN_RSA_BITS;
   const strong = sameFamily.filter((k) => k.family !== 'rsa' || k.bits >= minRsa);
   if (strong.length === 0) {
     throw new SamlGuardError('KEY_NOT_TRUSTED', `The matching RSA key is ${sameFamily[0]!.bits} bits; the minimum is ${minRsa} (policy minRsaKeyBits).`, {
-      path: pathOf(shape.signature),
+      path,
       details: { keyBits: sameFamily[0]!.bits, minRsaKeyBits: minRsa },
     });
   }

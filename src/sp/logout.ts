@@ -8,7 +8,7 @@ import type { Element } from '@xmldom/xmldom';
 import { SamlGuardError, quote } from '../errors.js';
 import { runSync, verifySignature } from '../crypto/index.js';
 import { signatureAlgorithm } from '../dsig/algorithms.js';
-import { DEFAULT_MIN_RSA_BITS, verifySignedElement, type DsigPolicy } from '../dsig/verify.js';
+import { keysForSignature, verifySignedElement, type DsigPolicy } from '../dsig/verify.js';
 import { decodeStrictBase64, type TrustedKey } from '../keys/index.js';
 import { checkNotOnOrAfter, instantAttr } from '../policy/time.js';
 import { SAML_NS, SAMLP_NS } from '../xml/ns.js';
@@ -62,7 +62,7 @@ function decodeParam(value: string, name: string): string {
 }
 
 /** Verify the HTTP-Redirect query signature over the octets as received; returns the message XML and RelayState. */
-function fromRedirect(rawQuery: string, p: LogoutPolicy): { xml: string; relayState: string | undefined; signed: true } {
+function fromRedirect(rawQuery: string, p: LogoutPolicy): { xml: string; relayState: string | undefined } {
   const params = rawParams(rawQuery);
   const request = params.get('SAMLRequest');
   if (request === undefined) throw new SamlGuardError('INPUT_MALFORMED', 'The query carries no SAMLRequest.');
@@ -79,18 +79,11 @@ function fromRedirect(rawQuery: string, p: LogoutPolicy): { xml: string; relaySt
   }
   const sigBytes = decodeStrictBase64(decodeParam(signature, 'Signature'));
   if (sigBytes === undefined) throw new SamlGuardError('SIGNATURE_SHAPE_INVALID', 'The Signature parameter is not base64.', { path: 'LogoutRequest' });
-  const sameFamily = p.keys.filter((k) => k.family === alg.family);
-  if (sameFamily.length === 0) throw new SamlGuardError('KEY_NOT_TRUSTED', `No configured ${alg.family === 'ec' ? 'EC' : 'RSA'} key can check a ${alg.name} signature.`, { path: 'LogoutRequest' });
-  // The same key-size floor as every other signature samlguard checks (an enveloped one is checked by dsig).
-  const minRsa = p.dsig.minRsaKeyBits ?? DEFAULT_MIN_RSA_BITS;
-  const candidates = sameFamily.filter((k) => k.family !== 'rsa' || k.bits >= minRsa);
-  if (candidates.length === 0) {
-    throw new SamlGuardError('KEY_NOT_TRUSTED', `The configured RSA key is ${sameFamily[0]!.bits} bits; the minimum is ${minRsa} (minRsaKeyBits).`, { path: 'LogoutRequest', details: { keyBits: sameFamily[0]!.bits, minRsaKeyBits: minRsa } });
-  }
+  const candidates = keysForSignature(p.keys, alg, p.dsig, 'LogoutRequest');
   if (!candidates.some((k) => runSync(verifySignature(alg.hash, alg.family, k.key, signed, sigBytes), 'sp.logout'))) {
     throw new SamlGuardError('SIGNATURE_INVALID', 'The LogoutRequest query signature does not verify with the IdP key over the parameters as received.', { path: 'LogoutRequest' });
   }
-  return { xml: inflateRedirect(decodeParam(request, 'SAMLRequest'), 256 * 1024), relayState: relay === undefined ? undefined : decodeParam(relay, 'RelayState'), signed: true };
+  return { xml: inflateRedirect(decodeParam(request, 'SAMLRequest'), 256 * 1024), relayState: relay === undefined ? undefined : decodeParam(relay, 'RelayState') };
 }
 
 /** Verify an IdP LogoutRequest. Returns who and which sessions to sign out. */
