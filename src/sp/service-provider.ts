@@ -14,6 +14,7 @@ import { createMemoryRequestStore, createMemoryRevocationStore } from '../stores
 import type { ReplayStore, RequestIdStore, RequestStore, RevocationStore, RevocationTarget } from '../stores/types.js';
 import type { Clock, IdpOptions, VerifiedAssertion, VerifyOptions } from '../types.js';
 import { createVerifier, type Verifier } from '../verifier.js';
+import { readSignaturePolicy } from '../verifier/settings.js';
 import type { DecryptionKeyInput } from '../xmlenc/decrypt.js';
 import { BINDING_POST, BINDING_REDIRECT, postForm, redirectUrl, type PostForm } from './bindings.js';
 import { authnRequestXml, logoutResponseXml } from './messages.js';
@@ -196,10 +197,8 @@ export function createServiceProvider(options: ServiceProviderOptions): ServiceP
     } else decryptionKeys.push(k as DecryptionKeyInput);
   }
 
-  // Logout messages are checked under the verifier's signature policy: SHA-1 only with allowSha1, which
-  // also lowers the RSA floor to 1024 bits as it does for responses (minRsaKeyBits overrides either way).
-  const allowSha1 = options.verifier?.allowSha1 === true;
-  const logoutDsig = Object.freeze({ allowSha1, minRsaKeyBits: options.verifier?.minRsaKeyBits ?? (allowSha1 ? 1024 : 2048) });
+  // Logout messages are checked under the same signature policy as responses.
+  const logoutDsig = readSignaturePolicy(options.verifier ?? {});
 
   const verifier = createVerifier({
     ...(options.verifier ?? {}),

@@ -37,6 +37,19 @@ function checkStore(store: unknown, name: string, methods: string[]): void {
   }
 }
 
+/**
+ * The signature policy the options ask for: the algorithm opt-ins and the RSA key floor. Shared by the
+ * verifier and by whatever else checks the IdP's signatures under the same options (the SP's logout).
+ */
+export function readSignaturePolicy(options: Pick<VerifyOptions, 'allowSha1' | 'minRsaKeyBits' | 'allowEmptyReferenceUri'>): DsigPolicy & { readonly minRsaKeyBits: number } {
+  // allowSha1 is the legacy-crypto opt-in: every real IdP that still signs with SHA-1 does so with a
+  // 1024-bit RSA key, so it lowers the default floor to 1024 as well (minRsaKeyBits overrides either way).
+  // Weak keys are not a configuration error: they are refused per message, after the algorithm checks.
+  const minRsaKeyBits = options.minRsaKeyBits ?? (options.allowSha1 === true ? 1024 : 2048);
+  if (!Number.isSafeInteger(minRsaKeyBits) || minRsaKeyBits < 1024) throw invalid('minRsaKeyBits must be an integer of at least 1024.');
+  return Object.freeze({ allowSha1: options.allowSha1 === true, minRsaKeyBits, allowEmptyReferenceUri: options.allowEmptyReferenceUri === true });
+}
+
 /** Every option, validated once (CONFIG_INVALID naming the option): what the pipeline and acceptance read. */
 export interface Settings {
   readonly trust: Trust;
@@ -68,11 +81,8 @@ export function readSettings(options: VerifyOptions): Settings {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw invalid(`${name} must be a boolean.`);
   }
   const trust = resolveTrust(idp, optionalString(idp.entityId, 'idp.entityId'), options.allowSha1 === true);
-  // allowSha1 is the legacy-crypto opt-in: every real IdP that still signs with SHA-1 does so with a
-  // 1024-bit RSA key, so it lowers the default floor to 1024 as well (minRsaKeyBits overrides either way).
-  // Weak keys are not a configuration error: they are refused per message, after the algorithm checks.
-  const minRsaKeyBits = options.minRsaKeyBits ?? (options.allowSha1 === true ? 1024 : 2048);
-  if (!Number.isSafeInteger(minRsaKeyBits) || minRsaKeyBits < 1024) throw invalid('minRsaKeyBits must be an integer of at least 1024.');
+  const dsig = readSignaturePolicy(options);
+  const minRsaKeyBits = dsig.minRsaKeyBits;
   const audienceList = typeof options.audience === 'string' ? [options.audience] : options.audience;
   if (!Array.isArray(audienceList) || audienceList.length === 0) {
     throw invalid('audience is required: your SP entityID (a string or an array of strings). If your IdP sends no AudienceRestriction, still give it and add allowMissingAudienceRestriction: true.');
@@ -95,7 +105,7 @@ export function readSettings(options: VerifyOptions): Settings {
     maxAgeMs: maxAge === undefined ? undefined : maxAge * 1000,
     configuredNow: checkClock(options.now, 'now'),
     limits,
-    dsig: Object.freeze({ allowSha1: options.allowSha1 === true, minRsaKeyBits, allowEmptyReferenceUri: options.allowEmptyReferenceUri === true }),
+    dsig,
     requireSignedAssertion: options.requireSignedAssertion === true,
     allowMissingAudienceRestriction: options.allowMissingAudienceRestriction === true,
     allowMissingSubjectConfirmationData: options.allowMissingSubjectConfirmationData === true,
