@@ -164,6 +164,34 @@ describe('decryption', () => {
   });
 });
 
+describe.each([
+  ['node', node],
+  ['web', web],
+] as const)('AES edges, %s backend', (_name, backend) => {
+  const key = randomBytes(16);
+  const cbc = (plain: Buffer) => {
+    const iv = randomBytes(16);
+    const c = createCipheriv('aes-128-cbc', key, iv);
+    c.setAutoPadding(false);
+    return Buffer.concat([iv, c.update(plain), c.final()]);
+  };
+  const padded = (...tail: Buffer[]) => cbc(Buffer.concat([Buffer.alloc(15, 0x61), ...tail]));
+
+  it('too short for GCM (IV + tag) or CBC (IV + one block), or not whole CBC blocks → undefined', async () => {
+    expect(await backend.aesDecrypt('gcm', key, randomBytes(27))).toBeUndefined();
+    expect(await backend.aesDecrypt('cbc', key, randomBytes(16))).toBeUndefined();
+    expect(await backend.aesDecrypt('cbc', key, randomBytes(40))).toBeUndefined();
+  });
+
+  it('CBC padding must be 1..16; 1 and 16 are fine', async () => {
+    expect(await backend.aesDecrypt('cbc', key, padded(Buffer.from([0])))).toBeUndefined();
+    expect(await backend.aesDecrypt('cbc', key, padded(Buffer.from([17])))).toBeUndefined();
+    expect(Buffer.from((await backend.aesDecrypt('cbc', key, padded(Buffer.from([1]))))!).toString()).toBe('a'.repeat(15));
+    expect((await backend.aesDecrypt('cbc', key, padded(Buffer.alloc(1, 16), Buffer.alloc(16, 16))))!.length).toBe(16);
+    expect((await backend.aesDecrypt('cbc', key, cbc(Buffer.concat([Buffer.alloc(16, 0x61), Buffer.alloc(16, 16)]))))!.length).toBe(16);
+  });
+});
+
 describe('the rest of the surface', () => {
   it('signing is refused by name under WebCrypto', () => {
     expect(() => web.signText()).toThrow(expect.objectContaining({ code: 'RUNTIME_UNSUPPORTED' }));
