@@ -3,7 +3,10 @@
 // namespace rendering below the apex, the PrefixList, and top-level nodes of a document.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalize, canonicalizeDocument, C14N, withoutComments } from '../../src/c14n/index.js';
 import { escapeAttr, escapeText } from '../../src/c14n/escape.js';
+import { compareCodePoints } from '../../src/c14n/shared.js';
+import { parseXml } from '../../src/xml/parse.js';
 
 const TEXT: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 const ATTR: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
@@ -32,8 +35,6 @@ describe('c14n escaping', () => {
 
 describe('canonical output larger than one chunk', () => {
   it('is the whole output, in order, whatever its size', async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
     // Already canonical: exclusive c14n must give back exactly the input, across many 16 KB chunks.
     for (const n of [1, 500, 5_000]) {
       const xml = `<r>${Array.from({ length: n }, (_, i) => `<e a="${i}">t&amp;${i}</e>`).join('')}</r>`;
@@ -45,8 +46,6 @@ describe('canonical output larger than one chunk', () => {
 
 describe('inclusive c14n below the apex (checked against xmllint --c14n)', () => {
   it('renders xmlns="" where the parent had a default namespace, and never xmlns:xml', async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
     const xml = '<r xmlns="urn:x"><c xmlns=""/><d xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en"/></r>';
     const expected = '<r xmlns="urn:x"><c xmlns=""></c><d xml:lang="en"></d></r>';
     expect(canonicalize(parseXml(xml).root, C14N.C14N10)).toBe(expected);
@@ -56,8 +55,6 @@ describe('inclusive c14n below the apex (checked against xmllint --c14n)', () =>
 
 describe('exclusive c14n with #default in the PrefixList', () => {
   it('renders xmlns="" on a prefixed element whose default namespace was undeclared (Canonical XML rule)', async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
     const root = parseXml('<r xmlns="urn:x"><p:c xmlns:p="urn:p" xmlns=""/></r>').root;
     expect(canonicalize(root, C14N.EXC, { inclusivePrefixes: ['#default'] })).toBe('<r xmlns="urn:x"><p:c xmlns="" xmlns:p="urn:p"></p:c></r>');
     // Without it the default namespace is not visibly used by p:c, and nothing is rendered for it.
@@ -67,8 +64,6 @@ describe('exclusive c14n with #default in the PrefixList', () => {
 
 describe('the c14n entry points', () => {
   it("a PrefixList entry '' is no prefix, unlike #default", async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
     const c = parseXml('<r xmlns="urn:d"><p:c xmlns:p="urn:p"/></r>').root.firstChild as never;
     expect(canonicalize(c, C14N.EXC, { inclusivePrefixes: [''] })).toBe('<p:c xmlns:p="urn:p"></p:c>');
     expect(canonicalize(c, C14N.EXC, { inclusivePrefixes: ['', 'xml', 'xmlns'] })).toBe('<p:c xmlns:p="urn:p"></p:c>');
@@ -76,8 +71,6 @@ describe('the c14n entry points', () => {
   });
 
   it('a document with the root excluded keeps the line feeds of the top-level nodes after it (C14N 1.0 §2.3)', async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalizeDocument, C14N } = await import('../../src/c14n/index.js');
     const { document, root } = parseXml('<!--a--><r/><!--b-->');
     expect(canonicalizeDocument(document as never, C14N.C14N10_WITH_COMMENTS)).toBe('<!--a-->\n<r></r>\n<!--b-->');
     expect(canonicalizeDocument(document as never, C14N.C14N10_WITH_COMMENTS, { exclude: root as never })).toBe('<!--a-->\n\n<!--b-->');
@@ -85,7 +78,6 @@ describe('the c14n entry points', () => {
   });
 
   it('withoutComments maps each #WithComments algorithm to its plain form', async () => {
-    const { withoutComments, C14N } = await import('../../src/c14n/index.js');
     expect(withoutComments(C14N.EXC_WITH_COMMENTS)).toBe(C14N.EXC);
     expect(withoutComments(C14N.C14N10_WITH_COMMENTS)).toBe(C14N.C14N10);
     expect(withoutComments(C14N.C14N11_WITH_COMMENTS)).toBe(C14N.C14N11);
@@ -95,14 +87,10 @@ describe('the c14n entry points', () => {
 
 describe('the c14n entry points, continued', () => {
   it('a top-level comment left out before the root does not move the line feeds of the others', async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalizeDocument, C14N } = await import('../../src/c14n/index.js');
     const { document } = parseXml('<!--a--><!--b--><r/>');
     expect(canonicalizeDocument(document as never, C14N.C14N10_WITH_COMMENTS, { exclude: document.firstChild as never })).toBe('<!--b-->\n<r></r>');
   });
   it('xml in a PrefixList renders nothing, even where xmlns:xml was written out', async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
     const c = parseXml('<r xmlns:xml="http://www.w3.org/XML/1998/namespace"><c/></r>').root.firstChild as never;
     expect(canonicalize(c, C14N.EXC, { inclusivePrefixes: ['xml'] })).toBe('<c></c>');
   });
@@ -110,7 +98,6 @@ describe('the c14n entry points, continued', () => {
 
 describe('code-point order (compareCodePoints)', () => {
   it('orders by code point, not by UTF-16 unit, at every boundary of the surrogate remapping', async () => {
-    const { compareCodePoints } = await import('../../src/c14n/shared.js');
     // Ascending code points: BMP below the surrogates, the top of the BMP, then astral characters.
     const ascending = ['\u0041', '\uC000', '\uD7FF', '\uE000', '\uFFFD', '\u{10000}', '\u{1F600}'];
     for (let i = 0; i < ascending.length; i++) {
@@ -125,8 +112,6 @@ describe('code-point order (compareCodePoints)', () => {
   });
 
   it('sorts attributes by namespace URI in code-point order in canonical output', async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
     const xml = '<r xmlns:a="urn:\uE000" xmlns:b="urn:\uC000" xmlns:c="urn:\u{10000}" a:x="1" c:z="3" b:y="2"/>';
     expect(canonicalize(parseXml(xml).root, C14N.C14N10)).toBe('<r xmlns:a="urn:\uE000" xmlns:b="urn:\uC000" xmlns:c="urn:\u{10000}" b:y="2" a:x="1" c:z="3"></r>');
   });
@@ -134,8 +119,6 @@ describe('code-point order (compareCodePoints)', () => {
 
 describe('the namespace map after a sibling', () => {
   it('a default namespace declared on one child does not leak to the next (xmlns="" there is superfluous)', async () => {
-    const { parseXml } = await import('../../src/xml/parse.js');
-    const { canonicalize, C14N } = await import('../../src/c14n/index.js');
     const root = parseXml('<r><a xmlns="urn:d"/><b xmlns=""/><p:c xmlns:p="urn:p"/><d/></r>').root;
     for (const alg of [C14N.C14N10, C14N.C14N11, C14N.EXC]) {
       expect(canonicalize(root, alg), alg).toBe('<r><a xmlns="urn:d"></a><b></b><p:c xmlns:p="urn:p"></p:c><d></d></r>');
