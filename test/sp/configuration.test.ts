@@ -4,8 +4,10 @@
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadKeyPair } from '../../fixtures/index.js';
+import { idpMetadata } from '../../fixtures/metadata.js';
 import { ISSUED_AT, signedResponse, TEST_ACS, TEST_IDP, TEST_SP } from '../../fixtures/saml.js';
 import { createServiceProvider, parseXml, SamlGuardError, type ServiceProviderOptions } from '../../src/index.js';
+import { fakeProvider } from '../helpers/metadata-provider.js';
 import { codeOf, codeOfAsync } from '../helpers/outcome.js';
 
 const SSO = 'https://idp.samlguard.test/sso';
@@ -23,11 +25,8 @@ function requestXml(url: string): string {
   return inflateRawSync(Buffer.from(param, 'base64')).toString('utf8');
 }
 
-function metadataXml(md: { ssoBindings?: string[]; slo?: boolean }): string {
-  const sso = (md.ssoBindings ?? []).map((b) => `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:${b}" Location="https://idp.samlguard.test/sso/${b}"/>`).join('');
-  const body = IDP_CERT.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-  return `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${TEST_IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>${sso}</md:IDPSSODescriptor></md:EntityDescriptor>`;
-}
+/** IdP metadata whose sign-on services use these bindings, each at /sso/<binding>. */
+const metadataXml = (bindings: string[]): string => idpMetadata({ sso: bindings.map((binding) => ({ binding, location: `https://idp.samlguard.test/sso/${binding}` })) });
 
 describe('options', () => {
   it.each<[string, Record<string, unknown> | null]>([
@@ -43,7 +42,7 @@ describe('options', () => {
     ['a relative idp.ssoUrl', { idp: { entityId: TEST_IDP, certificates: [IDP_CERT], ssoUrl: '/sso' } }],
     ['an unknown idp.ssoBinding', { idp: { entityId: TEST_IDP, certificates: [IDP_CERT], ssoUrl: SSO, ssoBinding: 'artifact' } }],
     ['no sign-on URL and no metadata', { idp: { entityId: TEST_IDP, certificates: [IDP_CERT] } }],
-    ['metadata naming no Redirect or POST sign-on service', { idp: { metadata: metadataXml({ ssoBindings: ['SOAP'] }) } }],
+    ['metadata naming no Redirect or POST sign-on service', { idp: { metadata: metadataXml(['SOAP']) } }],
     ['a revocation store without isRevoked', { revocation: { revoke: async () => undefined } }],
     ['a revocation store without revoke', { revocation: { isRevoked: async () => false } }],
     ['a negative revocationTtlSeconds', { revocationTtlSeconds: -1 }],
@@ -109,13 +108,13 @@ describe('options reaching the parts that read them', () => {
   });
 
   it('sign-on endpoints: a configured ssoUrl wins over metadata (null means none); an explicit redirect binding is fine', async () => {
-    const soapOnly = metadataXml({ ssoBindings: ['SOAP'] });
+    const soapOnly = metadataXml(['SOAP']);
     expect(codeOf(build({ idp: { metadata: soapOnly, ssoUrl: SSO } }))).toBe('accepted');
-    expect(codeOf(build({ idp: { metadata: metadataXml({ ssoBindings: ['SOAP', 'HTTP-Redirect'] }) } }))).toBe('accepted');
-    expect(codeOf(build({ idp: { metadata: metadataXml({ ssoBindings: ['HTTP-Redirect'] }), ssoUrl: null } }))).toBe('accepted');
+    expect(codeOf(build({ idp: { metadata: metadataXml(['SOAP', 'HTTP-Redirect']) } }))).toBe('accepted');
+    expect(codeOf(build({ idp: { metadata: metadataXml(['HTTP-Redirect']), ssoUrl: null } }))).toBe('accepted');
     const explicit = createServiceProvider(base({ idp: { entityId: TEST_IDP, certificates: [IDP_CERT], ssoUrl: SSO, ssoBinding: 'redirect' } }));
     expect((await explicit.authnRequest()).url).toMatch(/^https:\/\/idp\.samlguard\.test\/sso\?SAMLRequest=/);
-    const fromMetadata = createServiceProvider(base({ idp: { metadata: metadataXml({ ssoBindings: ['HTTP-POST'] }) } }));
+    const fromMetadata = createServiceProvider(base({ idp: { metadata: metadataXml(['HTTP-POST']) } }));
     expect(await codeOfAsync(Promise.resolve().then(() => fromMetadata.authnRequest({ binding: 'artifact' as never })))).toBe('CONFIG_INVALID');
   });
 
@@ -159,17 +158,17 @@ describe('the AuthnRequest', () => {
   });
 
   it('from metadata: HTTP-Redirect preferred, HTTP-POST otherwise; a binding the IdP lacks → METADATA_INVALID', async () => {
-    const postOnly = createServiceProvider(base({ idp: { metadata: metadataXml({ ssoBindings: ['HTTP-POST'] }) } }));
+    const postOnly = createServiceProvider(base({ idp: { metadata: metadataXml(['HTTP-POST']) } }));
     const r = await postOnly.authnRequest();
     expect(r.form?.action).toBe('https://idp.samlguard.test/sso/HTTP-POST');
     expect(await codeOfAsync(Promise.resolve().then(() => postOnly.authnRequest({ binding: 'redirect' })))).toBe('METADATA_INVALID');
-    const both = createServiceProvider(base({ idp: { metadata: metadataXml({ ssoBindings: ['HTTP-POST', 'HTTP-Redirect'] }) } }));
+    const both = createServiceProvider(base({ idp: { metadata: metadataXml(['HTTP-POST', 'HTTP-Redirect']) } }));
     expect((await both.authnRequest()).url).toMatch(/^https:\/\/idp\.samlguard\.test\/sso\/HTTP-Redirect\?/);
     expect((await both.authnRequest({ binding: 'post' })).form?.action).toBe('https://idp.samlguard.test/sso/HTTP-POST');
   });
 
   it('a metadata provider with nothing loaded yet → METADATA_UNAVAILABLE at authnRequest', async () => {
-    const provider = { current: () => undefined, refresh: async () => undefined, hydrate: async () => undefined, close: () => undefined, allowExpired: false };
+    const { provider } = fakeProvider();
     const sp = createServiceProvider(base({ idp: { entityId: TEST_IDP, certificates: [IDP_CERT], metadata: provider } }));
     expect(await codeOfAsync(Promise.resolve().then(() => sp.authnRequest()))).toBe('METADATA_UNAVAILABLE');
   });

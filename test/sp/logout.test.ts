@@ -1,9 +1,11 @@
 // IdP-initiated Single Logout: only a LogoutRequest signed by the IdP revokes anything.
 import { describe, expect, it } from 'vitest';
 import { loadKeyPair } from '../../fixtures/index.js';
+import { idpMetadata, type MetadataSpec } from '../../fixtures/metadata.js';
 import { TEST_ACS, TEST_IDP, TEST_SP } from '../../fixtures/saml.js';
 import { redirectUrl, postForm } from '../../src/sp/bindings.js';
 import { createMemoryRevocationStore, createServiceProvider, SamlGuardError } from '../../src/index.js';
+import { fakeProvider } from '../helpers/metadata-provider.js';
 
 const IDP = loadKeyPair('rsa2048');
 const SLO = 'https://idp.samlguard.test/slo';
@@ -126,16 +128,16 @@ describe('sp.logout: what is answered, and what is refused around the request', 
   });
 
   it('the LogoutResponse goes to the metadata SingleLogoutService (its ResponseLocation first); none → METADATA_INVALID', async () => {
-    const body = IDP.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-    const md = (slo: string) =>
-      `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${TEST_IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>${slo}<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.samlguard.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
-    const withMd = (slo: string) => createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: md(slo) } });
-    const both = withMd('<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.samlguard.test/slo-post"/><md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.samlguard.test/slo" ResponseLocation="https://idp.samlguard.test/slo-response"/>');
+    const withMd = (slo: MetadataSpec['slo']) => createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: idpMetadata({ slo }) } });
+    const both = withMd([
+      { binding: 'HTTP-POST', location: 'https://idp.samlguard.test/slo-post' },
+      { binding: 'HTTP-Redirect', location: 'https://idp.samlguard.test/slo', responseLocation: 'https://idp.samlguard.test/slo-response' },
+    ]);
     const r = await both.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) });
     expect(r.response.url!.startsWith('https://idp.samlguard.test/slo-response?')).toBe(true);
-    const postOnly = withMd('<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.samlguard.test/slo-post"/>');
+    const postOnly = withMd([{ binding: 'HTTP-POST', location: 'https://idp.samlguard.test/slo-post' }]);
     expect((await postOnly.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) })).response.url!.startsWith('https://idp.samlguard.test/slo-post?')).toBe(true);
-    await rejects(withMd('').logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
+    await rejects(withMd([]).logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
   });
 });
 
@@ -178,20 +180,19 @@ describe('sp.logout: keys and endpoints', () => {
   });
 
   it('a metadata SingleLogoutService on another binding (SOAP) is not used → METADATA_INVALID', async () => {
-    const body = IDP.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-    const md = `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${TEST_IDP}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:SOAP" Location="https://idp.samlguard.test/slo-soap"/><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.samlguard.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`;
+    const md = idpMetadata({ slo: [{ binding: 'SOAP', location: 'https://idp.samlguard.test/slo-soap' }] });
     const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: md } });
     await rejects(s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
   });
 
   it('a metadata provider with nothing loaded → METADATA_UNAVAILABLE at logout', async () => {
-    const provider = { current: () => undefined, refresh: async () => undefined, hydrate: async () => undefined, close: () => undefined, allowExpired: false };
+    const { provider } = fakeProvider();
     const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: provider as never, ssoUrl: 'https://idp.samlguard.test/sso', sloUrl: SLO } });
     await rejects(s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_UNAVAILABLE');
   });
 
   it('a metadata provider with nothing loaded, configured keys and no idp.sloUrl → METADATA_INVALID', async () => {
-    const provider = { current: () => undefined, refresh: async () => undefined, hydrate: async () => undefined, close: () => undefined, allowExpired: false };
+    const { provider } = fakeProvider();
     const s = createServiceProvider({ entityId: TEST_SP, acsUrl: TEST_ACS, sloUrl: OUR_SLO, idp: { metadata: provider as never, entityId: TEST_IDP, certificates: [IDP.certificatePem], ssoUrl: 'https://idp.samlguard.test/sso' } });
     await rejects(s.logout({ binding: 'redirect', rawQuery: query(logoutRequest()) }), 'METADATA_INVALID');
   });

@@ -7,7 +7,8 @@ import { idpMetadata } from '../../fixtures/metadata.js';
 import { signXml } from '../../fixtures/signer.js';
 import { TEST_IDP, VALID_NOW } from '../../fixtures/saml.js';
 import { createVerifier, importTrustedKeys, parseIdpMetadata, SamlGuardError, type VerifyOptions } from '../../src/index.js';
-import type { LoadedMetadata, MetadataProvider } from '../../src/metadata/provider.js';
+import type { MetadataProvider } from '../../src/metadata/provider.js';
+import { fakeProvider } from '../helpers/metadata-provider.js';
 import { codeOf, codeOfAsync } from '../helpers/outcome.js';
 import { edit, redigest, resign, signDoc } from '../dsig/helpers.js';
 import { conditionsOf, opts, response } from '../saml/helpers.js';
@@ -155,32 +156,6 @@ describe('static trust', () => {
     await Promise.all([r, h]);
   });
 });
-
-/** An in-memory provider: what createMetadataProvider offers a verifier, without HTTP. */
-function fakeProvider(init?: { validUntil?: number; allowExpired?: boolean; xml?: string }) {
-  const calls: unknown[] = [];
-  let loaded: LoadedMetadata | undefined;
-  const load = (xml: string, validUntil?: number): LoadedMetadata => {
-    const metadata = parseIdpMetadata(xml);
-    loaded = { metadata, keys: importTrustedKeys(metadata.signingCertificates), loadedAt: 0, validUntil, generation: (loaded?.generation ?? 0) + 1 };
-    return loaded;
-  };
-  if (init?.xml !== undefined) load(init.xml, init.validUntil);
-  const provider = {
-    allowExpired: init?.allowExpired ?? false,
-    current: () => loaded,
-    refresh: async (o?: unknown) => {
-      calls.push(['refresh', o]);
-      return loaded!;
-    },
-    hydrate: async (xml?: string | Uint8Array) => {
-      calls.push(['hydrate', xml]);
-      return load(String(xml));
-    },
-    close: () => undefined,
-  };
-  return { provider: provider as unknown as MetadataProvider, calls, load };
-}
 
 describe('trust from a metadata provider', () => {
   const withProvider = (p: MetadataProvider, idp: Record<string, unknown> = {}) => createVerifier(opts({ idp: { metadata: p, ...idp } as never }));
