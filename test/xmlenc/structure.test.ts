@@ -2,10 +2,10 @@
 // message and path (the element at fault, not the container), the key length must match the content
 // algorithm, every transport is tried in order, and the plaintext must be exactly one expected element
 // under the configured limits, with the container's namespace declarations (nearest first) in scope.
-import { constants, createCipheriv, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadKeyPair } from '../../fixtures/index.js';
-import { encryptXmlText, type EncryptOptions } from '../../fixtures/encrypt.js';
+import { encryptedKeyXml, encryptXmlText, type EncryptOptions } from '../../fixtures/encrypt.js';
 import { SamlGuardError } from '../../src/errors.js';
 import type { Element } from '@xmldom/xmldom';
 import { parseWithLimits, resolveLimits, type ParseLimits } from '../../src/xml/parse.js';
@@ -19,7 +19,7 @@ const ASSERTION = `<saml:Assertion xmlns:saml="${SAML}" ID="_x" Version="2.0"><s
 const GENERIC = 'could not be decrypted with the configured SP key(s)';
 const KEYS = importDecryptionKeys([SP.privateKeyPem], 2048);
 
-const enc = (plaintext = ASSERTION, o: Partial<EncryptOptions> = {}) => encryptXmlText(plaintext, { recipient: SP.certificatePem, ...o });
+const enc = (plaintext: string | Uint8Array = ASSERTION, o: Partial<EncryptOptions> = {}) => encryptXmlText(plaintext, { recipient: SP.certificatePem, ...o });
 
 interface Run {
   inner: string;
@@ -64,8 +64,7 @@ const failedGeneric = (r: Run) => refused(r, 'DECRYPTION_FAILED', GENERIC, 'Encr
 const keyXml = (xml: string) => /<xenc:EncryptedKey[\s\S]*?<\/xenc:EncryptedKey>/.exec(xml)![0];
 const cipherValues = (xml: string) => [...xml.matchAll(/<xenc:CipherValue>([^<]+)<\/xenc:CipherValue>/g)].map((m) => m[1]!);
 /** An rsa-oaep-mgf1p EncryptedKey carrying `cek` for the SP key. */
-const encryptedKey = (cek: Buffer, extra = '') =>
-  `<xenc:EncryptedKey xmlns:xenc="${XENC}"><xenc:EncryptionMethod Algorithm="${XENC}rsa-oaep-mgf1p">${extra}</xenc:EncryptionMethod><xenc:CipherData><xenc:CipherValue>${publicEncrypt({ key: SP.certificate.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, cek).toString('base64')}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey>`;
+const encryptedKey = (cek: Buffer) => encryptedKeyXml(SP.certificatePem, cek, { recipient: SP.certificatePem });
 
 describe('the well-formed case', () => {
   it('decrypts to the one expected element', () => {
@@ -247,8 +246,8 @@ describe('the plaintext', () => {
     const bytes = Buffer.from(bad, 'utf8');
     const at = bytes.indexOf(0);
     const invalid = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xc3, 0x28]), bytes.subarray(at + 1)]);
-    failedGeneric({ inner: encryptBytes(invalid) });
-    accepted({ inner: encryptBytes(Buffer.from(ASSERTION, 'utf8')) });
+    failedGeneric({ inner: enc(invalid) });
+    accepted({ inner: enc(Buffer.from(ASSERTION, 'utf8')) });
   });
 
   it('is bounded by the configured limits: maxBytes (plaintext), maxDepth and element count (fragment)', () => {
@@ -281,12 +280,3 @@ describe('namespace declarations in scope at the container', () => {
     expect(el.namespaceURI).toBe(odd);
   });
 });
-
-/** EncryptedData carrying exactly `bytes` (AES-256-GCM under a fresh EncryptedKey), for non-UTF-8 plaintexts. */
-function encryptBytes(bytes: Buffer): string {
-  const cek = randomBytes(32);
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', cek, iv);
-  const payload = Buffer.concat([iv, c.update(bytes), c.final(), c.getAuthTag()]).toString('base64');
-  return `<xenc:EncryptedData xmlns:xenc="${XENC}"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/><ds:KeyInfo xmlns:ds="${DS}">${encryptedKey(cek)}</ds:KeyInfo><xenc:CipherData><xenc:CipherValue>${payload}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>`;
-}
