@@ -176,8 +176,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (err) {
       throw mapJoseError(err, jose.errors);
     }
-    if (typeof claims.jti !== 'string' || typeof claims.sub !== 'string' || typeof claims.idp !== 'string' || typeof claims.iat !== 'number' || !Array.isArray(claims.roles) || !claims.roles.every((r) => typeof r === 'string')) {
-      throw tokenError('TOKEN_MALFORMED', 'The token lacks the claims samlguard issues (jti, sub, idp, iat, roles).');
+    // jose has checked exp, iat and nbf (numbers, in range); these are the claims only samlguard issues.
+    if (typeof claims.jti !== 'string' || typeof claims.sub !== 'string' || typeof claims.idp !== 'string' || !Array.isArray(claims.roles) || !claims.roles.every((r) => typeof r === 'string')) {
+      throw tokenError('TOKEN_MALFORMED', 'The token lacks the claims samlguard issues (jti, sub, idp, roles).');
     }
     await checkRevocation(claims, now);
     const groups = Array.isArray(claims.groups) ? claims.groups.filter((g): g is string => typeof g === 'string') : [];
